@@ -1,0 +1,64 @@
+"""The model card (README.md) written into every trained model folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import TrainConfig
+
+
+def _f(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def write_model_card(folder: Path, cfg: TrainConfig, metrics: dict) -> None:
+    dev, test = metrics["dev"], metrics["test"]
+    counts = metrics["data"]
+    label_rows = "\n".join(
+        f"| {label} | {counts['train'].get(label, 0)} | {counts['dev'].get(label, 0)} | {counts['test'].get(label, 0)} |"
+        + (f" {test['per_label'][label]['f1']:.3f} |" if test else " n/a |")
+        for label in cfg.labels)
+    text = f"""---
+library_name: transformers
+pipeline_tag: text-classification
+tags: [framing, news, text-classification]
+---
+# {cfg.task_name} classifier ({folder.name.removesuffix('.partial')})
+
+Fine-tuned from `{cfg.encoder}` with `train.py` from the framing project. Each input sentence gets
+one of: {', '.join(f'`{x}`' for x in cfg.labels)}.
+
+## Use
+```python
+from transformers import pipeline
+clf = pipeline("text-classification", model="path/to/this/folder", top_k=None)
+clf("The ministry said aid convoys were blocked at the border.")
+```
+or, with sentence segmentation and character offsets, `framing.FramingClassifier.from_pretrained(folder).predict(article)`.
+
+## Data
+- train: `{cfg.train_file}` ({sum(counts['train'].values())} sentences)
+- dev: `{cfg.dev_file or 'carved from train'}` ({sum(counts['dev'].values())} sentences)
+- test: `{cfg.test_file or ('carved from train' if counts['test'] else 'none')}` ({sum(counts['test'].values())} sentences)
+
+| label | train | dev | test | test F1 |
+|---|---|---|---|---|
+{label_rows}
+
+## Results
+| split | macro-F1 | accuracy | ECE | majority-class macro-F1 |
+|---|---|---|---|---|
+| dev | {_f(dev['macro_f1'])} | {_f(dev['accuracy'])} | {_f(dev['ece'])} | {_f(dev['majority_baseline_macro_f1'])} |
+| test | {_f(test and test['macro_f1'])} | {_f(test and test['accuracy'])} | {_f(test and test['ece'])} | {_f(test and test['majority_baseline_macro_f1'])} |
+
+Best dev epoch {metrics['best_epoch']} of {metrics['epochs_run']}; training took {metrics['train_seconds']:.0f} s.
+The full evaluation is in `report.md` (test) and `dev_report.md`; all settings in `training_config.json`.
+
+## Intended use and limits
+- Meant for research on how news text frames conflicts: sentence-level tendencies aggregated over many
+  articles. It is not a fact-checker and says nothing about whether a sentence is true.
+- One label per sentence: sentences that mix framings get the dominant one, and the annotation guide's
+  hard cases (law words in descriptions, accusations by contrast) are where most errors are.
+- Trained on English text; on other languages, genres or label sets its scores are not calibrated.
+- Scores are softmax probabilities; check the ECE above before reading them as confidence.
+"""
+    (folder / "README.md").write_text(text, encoding="utf-8")

@@ -1,0 +1,100 @@
+"""Split article text into sentences with character offsets into the original string.
+
+syntok does the sentence splitting (it splits inside quotations and knows abbreviations);
+this module adds what news text needs on top: every line is its own block (headlines have no
+final period), boilerplate lines are dropped, and a dateline ("MOSCOW, August 22. /TASS/.")
+stays with the sentence it opens.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import syntok.segmenter as syntok
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    start: int
+    end: int
+
+
+BOILERPLATE = re.compile(
+    r"""^\W*(?:
+        all\ news | latest\ news | top\ stories | news\ feed | read\ more.* | read\ also.* | see\ also.* |
+        related(?:\ (?:news|stories|articles))?:? | most\ (?:read|popular|viewed) | more\ on\ this\ topic |
+        share(?:\ this(?:\ article)?)?(?:\ on\ \w+)? | tweet | print | e-?mail | comments?(?:\ \(\d+\))? |
+        advertisement | sponsored(?:\ content)? | subscribe.* | sign\ up.* | follow\ us.* | click\ here.* |
+        (?:photo|image|video|source)\s*:.* | (?:©|\(c\)|copyright).* | all\ rights\ reserved.* |
+        by\ [A-Z][\w.'-]+(?:\ [A-Z][\w.'-]+){0,3} | updated?:?\ .{0,40}\d{1,2}:\d{2}.* | tags?:.* |
+        home(?:\ [|/>»]\ .*)? | menu | skip\ to\ (?:main\ )?content | cookie.* | accept
+    )\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# A dateline on its own: "MOSCOW, August 22.", "/TASS/.", "GENEVA (wire) —", "KYIV, 3 March 2022 -".
+DATELINE = re.compile(
+    r"""^(?:
+        [A-Z][A-Z.'’ -]{1,40}(?:,\ [A-Z][A-Za-z0-9.' ]{1,30})?(?:,\ [^.!?]{1,25})?\.? |   # CITY[, Country][, date].
+        /[^/\s][^/]{0,30}/\.? |                                                    # /TASS/.
+        \([^)]{1,30}\)\.?                                                          # (Xinhua).
+    )\s*[—–-]?$""",
+    re.VERBOSE,
+)
+
+CONTINUATION = set("—–-,;:)]")
+_LINE = re.compile(r"[^\n]+")
+
+
+def _syntok_spans(block: str, offset: int) -> list[Span]:
+    spans = []
+    for paragraph in syntok.analyze(block):
+        for sentence in paragraph:
+            tokens = list(sentence)
+            if not tokens:
+                continue
+            start = tokens[0].offset
+            end = tokens[-1].offset + len(tokens[-1].value)
+            spans.append(Span(block[start:end], offset + start, offset + end))
+    return spans
+
+
+def _merge(text: str, first: Span, second: Span) -> Span:
+    return Span(text[first.start:second.end], first.start, second.end)
+
+
+def segment(text: str) -> list[Span]:
+    """Sentences of `text`, in order, with `text[s.start:s.end] == s.text`; boilerplate dropped."""
+    if not text or not text.strip():
+        return []
+    result: list[Span] = []
+    for line in _LINE.finditer(text):
+        block = line.group()
+        if not block.strip() or BOILERPLATE.match(block.strip()):
+            continue
+        spans = _syntok_spans(block, line.start())
+        merged: list[Span] = []
+        pending: Span | None = None
+        for span in spans:
+            is_dateline = DATELINE.match(span.text) is not None and not _is_last(span, spans)
+            if pending is not None:
+                span = _merge(text, pending, span)
+                pending = None
+            if is_dateline:
+                pending = span
+                continue
+            # A tail that starts in lower case ('... win!" he said.') or with a dash belongs to the
+            # sentence before it.
+            if merged and (span.text[:1].islower() or span.text[:1] in CONTINUATION):
+                merged[-1] = _merge(text, merged[-1], span)
+                continue
+            merged.append(span)
+        if pending is not None:
+            merged.append(pending)
+        result.extend(merged)
+    return result
+
+
+def _is_last(span: Span, spans: list[Span]) -> bool:
+    return span.end >= spans[-1].end

@@ -1,0 +1,247 @@
+"""Fine-tune an encoder on labelled sentences; keep the best dev checkpoint; evaluate it on test.
+
+Runs the same code on one CPU, one GPU (mixed precision) or several GPUs under `torchrun` /
+`accelerate launch`: accelerate wraps the model, optimiser and data loaders.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import math
+import platform
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, Sampler
+
+from .config import TrainConfig
+from .data import Example, label_counts, make_splits, read_examples
+from .encoders import resolve_encoder
+from .evaluation import compute_metrics, confident_errors, format_table, write_report
+from .modelcard import write_model_card
+from .predict import FramingClassifier
+
+log = logging.getLogger(__name__)
+
+
+class LengthGroupedBatches(Sampler[list[int]]):
+    """Shuffled batches of similar length, so dynamic padding pads little; reshuffled each epoch."""
+
+    def __init__(self, lengths: list[int], batch_size: int, seed: int, group: bool = True):
+        self.lengths = lengths
+        self.batch_size = batch_size
+        self.seed = seed
+        self.group = group
+        self.epoch = 0
+
+    def __iter__(self):
+        rng = np.random.default_rng(self.seed + self.epoch)
+        self.epoch += 1
+        order = rng.permutation(len(self.lengths))
+        if self.group:
+            # sort within windows of 50 batches: similar lengths together, still random across windows
+            window = self.batch_size * 50
+            order = np.concatenate([sorted(order[i:i + window], key=lambda j: self.lengths[j])
+                                    for i in range(0, len(order), window)]) if len(order) else order
+        batches = [order[i:i + self.batch_size].tolist() for i in range(0, len(order), self.batch_size)]
+        for b in rng.permutation(len(batches)):
+            yield batches[b]
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.lengths) / self.batch_size)
+
+
+def class_weights(examples: list[Example], labels: list[str], mode: str) -> torch.Tensor | None:
+    if mode == "none":
+        return None
+    counts = np.array([sum(e.label == label for e in examples) for label in labels], dtype=np.float64)
+    counts = np.maximum(counts, 1.0)
+    weights = counts.sum() / (len(labels) * counts)
+    if mode == "sqrt":
+        weights = np.sqrt(weights)
+    return torch.tensor(weights, dtype=torch.float32)
+
+
+def load_splits(cfg: TrainConfig) -> tuple[list[Example], list[Example], list[Example]]:
+    train = read_examples(cfg.train_file, cfg.labels)
+    dev = read_examples(cfg.dev_file, cfg.labels) if cfg.dev_file else None
+    test = read_examples(cfg.test_file, cfg.labels) if cfg.test_file else None
+    if dev is None:
+        need_test = test is None and cfg.test_ratio > 0
+        train, dev, made_test = make_splits(train, cfg.dev_ratio, cfg.test_ratio, cfg.seed, need_test=need_test)
+        test = test if test is not None else made_test
+    elif test is None and cfg.test_ratio > 0:
+        train, _, test = make_splits(train, 0.0, cfg.test_ratio, cfg.seed)
+    return train, dev, test or []
+
+
+def _mixed_precision(setting: str) -> str:
+    if setting != "auto":
+        return setting
+    if not torch.cuda.is_available():
+        return "no"
+    return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+
+
+def _encode(tokenizer, examples: list[Example], labels: list[str], max_length: int) -> list[dict]:
+    index = {label: i for i, label in enumerate(labels)}
+    texts = [e.text for e in examples]
+    pairs = [e.text_pair or "" for e in examples]
+    kwargs = {"text_pair": pairs} if any(e.text_pair for e in examples) else {}
+    encoded = tokenizer(texts, truncation=True, max_length=max_length, **kwargs)
+    keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoded]
+    return [{**{k: encoded[k][i] for k in keys}, "labels": index[e.label]} for i, e in enumerate(examples)]
+
+
+def _score(model, tokenizer, examples: list[Example], batch_size: int) -> np.ndarray:
+    clf = FramingClassifier.from_model(model, tokenizer, batch_size=batch_size)
+    pairs = [e.text_pair or "" for e in examples] if any(e.text_pair for e in examples) else None
+    return clf.predict_proba([e.text for e in examples], pairs)
+
+
+def _evaluate(model, tokenizer, examples: list[Example], labels: list[str], batch_size: int) -> tuple[dict, np.ndarray]:
+    was_training = model.training
+    probs = _score(model, tokenizer, examples, batch_size)
+    model.train(was_training)
+    gold = np.array([labels.index(e.label) for e in examples], dtype=np.int64)
+    return compute_metrics(probs, gold, labels), probs
+
+
+def train(cfg: TrainConfig) -> dict:
+    """Train, select on dev macro-F1, evaluate on test, write the model folder. Returns metrics."""
+    from accelerate import Accelerator
+    from accelerate.utils import set_seed
+    from tqdm.auto import tqdm
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, \
+        get_linear_schedule_with_warmup
+
+    if cfg.num_threads:
+        torch.set_num_threads(cfg.num_threads)
+    set_seed(cfg.seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    accelerator = Accelerator(mixed_precision=_mixed_precision(cfg.mixed_precision))
+    main = accelerator.is_main_process
+
+    train_set, dev_set, test_set = load_splits(cfg)
+    log.info("data: train %d %s, dev %d, test %d", len(train_set), label_counts(train_set), len(dev_set), len(test_set))
+    missing = [label for label in cfg.labels if not any(e.label == label for e in train_set)]
+    if missing:
+        log.warning("labels with no training example: %s", ", ".join(missing))
+
+    encoder_path = resolve_encoder(cfg.encoder)
+    labels = cfg.labels
+    tokenizer = AutoTokenizer.from_pretrained(encoder_path)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        encoder_path, num_labels=len(labels), id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)}, ignore_mismatched_sizes=True)
+    model.config.problem_type = "single_label_classification"
+
+    features = _encode(tokenizer, train_set, labels, cfg.max_length)
+    sampler = LengthGroupedBatches([len(f["input_ids"]) for f in features], cfg.batch_size, cfg.seed, cfg.group_by_length)
+    collator = DataCollatorWithPadding(tokenizer, return_tensors="pt")
+    loader = DataLoader(features, batch_sampler=sampler, collate_fn=collator)
+
+    decay = [p for n, p in model.named_parameters() if p.ndim > 1]
+    no_decay = [p for n, p in model.named_parameters() if p.ndim <= 1]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
+                                   {"params": no_decay, "weight_decay": 0.0}], lr=cfg.learning_rate)
+    steps = cfg.epochs * math.ceil(len(loader) / accelerator.num_processes)
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * steps), steps)
+    model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
+    weights = class_weights(train_set, labels, cfg.class_weighting)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights.to(accelerator.device) if weights is not None else None,
+                                        label_smoothing=cfg.label_smoothing)
+
+    best_f1, best_epoch, best_state, history = -1.0, 0, None, []
+    started = time.perf_counter()
+    bar = tqdm(total=steps, desc="training", unit="step", disable=not (cfg.progress and main), dynamic_ncols=True)
+    for epoch in range(1, cfg.epochs + 1):
+        model.train()
+        running, seen = 0.0, 0
+        for batch in loader:
+            gold = batch.pop("labels")
+            with accelerator.autocast():
+                logits = model(**batch).logits
+            loss = loss_fn(logits.float(), gold)
+            accelerator.backward(loss)
+            accelerator.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            running += loss.item()
+            seen += 1
+            bar.update(1)
+            bar.set_postfix(epoch=epoch, loss=f"{running / seen:.3f}")
+        # Every process scores the whole dev set with the same weights, so all agree on the best epoch.
+        plain = accelerator.unwrap_model(model)
+        dev_metrics, _ = _evaluate(plain, tokenizer, dev_set, labels, cfg.eval_batch_size)
+        history.append({"epoch": epoch, "train_loss": running / max(seen, 1), "dev_macro_f1": dev_metrics["macro_f1"],
+                        "dev_accuracy": dev_metrics["accuracy"]})
+        log.info("epoch %d: train loss %.4f, dev macro-F1 %.4f, accuracy %.4f", epoch, running / max(seen, 1),
+                 dev_metrics["macro_f1"], dev_metrics["accuracy"])
+        if dev_metrics["macro_f1"] > best_f1:
+            best_f1, best_epoch = dev_metrics["macro_f1"], epoch
+            best_state = {k: v.detach().to("cpu", copy=True) for k, v in plain.state_dict().items()}
+        elif cfg.early_stopping_patience and epoch - best_epoch >= cfg.early_stopping_patience:
+            log.info("early stopping: no dev improvement for %d epochs", cfg.early_stopping_patience)
+            break
+    bar.close()
+    train_seconds = time.perf_counter() - started
+
+    accelerator.wait_for_everyone()
+    final = accelerator.unwrap_model(model)
+    final.load_state_dict(best_state)
+    dev_metrics, _ = _evaluate(final, tokenizer, dev_set, labels, cfg.eval_batch_size)
+    test_metrics, test_probs = (_evaluate(final, tokenizer, test_set, labels, cfg.eval_batch_size)
+                                if test_set else (None, None))
+    metrics = {"dev": dev_metrics, "test": test_metrics, "best_epoch": best_epoch, "epochs_run": len(history),
+               "train_seconds": round(train_seconds, 1), "history": history,
+               "data": {"train": label_counts(train_set), "dev": label_counts(dev_set), "test": label_counts(test_set)}}
+    if main:
+        _save(cfg, encoder_path, final, tokenizer, metrics, test_set, test_probs, dev_set)
+        log.info("dev:\n%s", format_table(dev_metrics))
+        if test_metrics:
+            log.info("test:\n%s", format_table(test_metrics))
+    accelerator.wait_for_everyone()
+    return metrics
+
+
+def _save(cfg: TrainConfig, encoder_path: str, model, tokenizer, metrics: dict, test_set: list[Example],
+          test_probs: np.ndarray | None, dev_set: list[Example]) -> None:
+    """Write the folder next to its final place, then rename: a half-written model never looks complete."""
+    import transformers
+
+    out = Path(cfg.output_dir)
+    tmp = out.with_name(out.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    model = copy.deepcopy(model).to("cpu").float()
+    model.save_pretrained(tmp, safe_serialization=True)
+    tokenizer.save_pretrained(tmp)
+    resolved = {**cfg.to_dict(), "resolved_encoder": encoder_path,
+                "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
+                             "python": platform.python_version()}}
+    (tmp / "training_config.json").write_text(json.dumps(resolved, indent=2) + "\n", encoding="utf-8")
+    (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    labels = cfg.labels
+    if metrics["test"] is not None:
+        gold = np.array([labels.index(e.label) for e in test_set])
+        errors = confident_errors([e.text for e in test_set], test_probs, gold, labels)
+        write_report(metrics["test"], tmp, f"{cfg.task_name}: test set ({Path(cfg.output_dir).name})", errors,
+                     with_json=False)
+    # metrics.json above holds dev and test together; the dev report gets no separate copy
+    write_report(metrics["dev"], tmp, f"{cfg.task_name}: dev set ({Path(cfg.output_dir).name})", stem="dev_",
+                 with_json=False)
+    write_model_card(tmp, cfg, metrics)
+    if cfg.export_onnx:
+        from .onnx_backend import export_onnx
+
+        export_onnx(tmp, quantize=True)
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+    log.info("model written to %s", out)

@@ -1,0 +1,117 @@
+"""A real (tiny) training run: few steps, saved folder, round trip, pipeline, determinism."""
+import json
+
+import numpy as np
+import pytest
+
+from framing.config import TrainConfig
+from framing.data import DataError
+from framing.predict import FramingClassifier
+from framing.training import LengthGroupedBatches, class_weights, train
+from framing.data import Example
+
+LABELS = ["accusatory", "humanitarian", "legal_argument", "background"]
+
+
+def tiny_config(files, encoder, out, **kw) -> TrainConfig:
+    values = dict(labels=LABELS, train_file=str(files["train"]), dev_file=str(files["dev"]), test_file=str(files["test"]),
+                  encoder=str(encoder), output_dir=str(out), epochs=2, batch_size=8, learning_rate=1e-3,
+                  max_length=32, progress=False, num_threads=1)
+    values.update(kw)
+    return TrainConfig(**values)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, tiny_encoder, tiny_corpus):
+    base = tmp_path_factory.mktemp("trained")
+    files = {}
+    for split, rows in (("train", tiny_corpus[:40]), ("dev", tiny_corpus[40:52]), ("test", tiny_corpus[52:])):
+        files[split] = base / f"{split}.jsonl"
+        files[split].write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = base / "model"
+    metrics = train(tiny_config(files, tiny_encoder, out))
+    return files, out, metrics
+
+
+def test_model_folder_is_complete(trained):
+    _, out, metrics = trained
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "training_config.json", "metrics.json",
+                 "report.md", "dev_report.md", "confusion_matrix.png", "README.md"):
+        assert (out / name).is_file(), name
+    config = json.loads((out / "config.json").read_text())
+    assert config["id2label"] == {str(i): x for i, x in enumerate(LABELS)}
+    assert config["label2id"] == {x: i for i, x in enumerate(LABELS)}
+    saved = json.loads((out / "metrics.json").read_text())
+    assert saved["test"]["n"] == 12 and saved["dev"]["n"] == 12
+    assert len(saved["history"]) == 2 and 1 <= saved["best_epoch"] <= 2
+    assert not out.with_name(out.name + ".partial").exists()
+    card = (out / "README.md").read_text()
+    assert "Intended use and limits" in card and "legal_argument" in card
+
+
+def test_round_trip_gives_identical_probabilities(trained):
+    files, out, metrics = trained
+    clf = FramingClassifier.from_pretrained(out)
+    texts = [json.loads(line)["text"] for line in files["test"].read_text().splitlines()]
+    first = clf.predict_proba(texts)
+    again = FramingClassifier.from_pretrained(out).predict_proba(texts)
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_allclose(first.sum(axis=1), 1.0, rtol=1e-5)
+    gold = [LABELS.index(json.loads(line)["label"]) for line in files["test"].read_text().splitlines()]
+    assert abs(float((first.argmax(1) == np.array(gold)).mean()) - metrics["test"]["accuracy"]) < 1e-9
+
+
+def test_plain_transformers_pipeline_loads_folder(trained):
+    from transformers import pipeline
+
+    _, out, _ = trained
+    clf = pipeline("text-classification", model=str(out), top_k=None)
+    result = clf("The aid convoy reached the town.")
+    scores = result[0] if isinstance(result[0], list) else result
+    assert {r["label"] for r in scores} == set(LABELS)
+
+
+def test_same_seed_same_metrics(tmp_path, trained, tiny_encoder):
+    files, _, metrics = trained
+    again = train(tiny_config(files, tiny_encoder, tmp_path / "again"))
+    assert again["test"] == metrics["test"] and again["dev"] == metrics["dev"]
+
+
+def test_bad_label_stops_before_training(tmp_path, tiny_encoder, corpus_files):
+    corpus_files["train"].write_text(corpus_files["train"].read_text() + '{"text": "x", "label": "propaganda"}\n')
+    with pytest.raises(DataError, match=r"train\.jsonl:41: label: 'propaganda'"):
+        train(tiny_config(corpus_files, tiny_encoder, tmp_path / "m"))
+    assert not (tmp_path / "m").exists()
+
+
+def test_splits_made_when_only_train_given(tmp_path, tiny_encoder, tiny_corpus):
+    path = tmp_path / "all.csv"
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["text", "label", "article"])
+        writer.writeheader()
+        for r in tiny_corpus:
+            writer.writerow({k: r[k] for k in ("text", "label", "article")})
+    cfg = TrainConfig(labels=LABELS, train_file=str(path), encoder=str(tiny_encoder), output_dir=str(tmp_path / "m"),
+                      epochs=1, batch_size=16, dev_ratio=0.2, test_ratio=0.2, progress=False, num_threads=1)
+    metrics = train(cfg)
+    total = sum(sum(metrics["data"][s].values()) for s in ("train", "dev", "test"))
+    assert total == len(tiny_corpus) and metrics["test"]["n"] > 0 and metrics["dev"]["n"] > 0
+
+
+def test_class_weights_balanced_and_sqrt():
+    examples = [Example("a", "x")] * 6 + [Example("b", "y")] * 2
+    balanced = class_weights(examples, ["x", "y"], "balanced").tolist()
+    assert balanced == pytest.approx([8 / 12, 8 / 4])
+    assert class_weights(examples, ["x", "y"], "sqrt").tolist() == pytest.approx(np.sqrt(balanced).tolist())
+    assert class_weights(examples, ["x", "y"], "none") is None
+
+
+def test_length_grouped_batches_cover_every_index_once():
+    lengths = list(np.random.default_rng(0).integers(3, 60, size=103))
+    sampler = LengthGroupedBatches(lengths, 8, seed=1)
+    first = list(sampler)
+    assert sorted(i for b in first for i in b) == list(range(103))
+    assert len(first) == len(sampler) == 13
+    assert list(sampler) != first  # reshuffled for the next epoch
