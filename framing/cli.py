@@ -85,7 +85,17 @@ def cmd_data_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+# Subcommands that live with their feature: each module has `register(subparsers)`.
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "framing.export_command",
+    "framing.service.command",
+    "framing.scoring.command",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
     from .config import add_config_arguments
 
     parser = argparse.ArgumentParser(prog="framing", description="Sentence-level framing classifier for news.")
@@ -118,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--labels", help="comma-separated allowed labels (default: the four framing labels)")
     c.add_argument("--near-threshold", type=float, default=0.9, help="similarity above which two texts are near duplicates")
     c.set_defaults(func=cmd_data_check)
+
+    for module in SUBCOMMAND_MODULES:
+        importlib.import_module(module).register(sub)
     return parser
 
 

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = ("text", "label")
 OPTIONAL_COLUMNS = ("text_pair", "article")
-SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
 
 
 @dataclass(frozen=True)
@@ -92,15 +92,16 @@ def _clean_optional(value: object) -> str | None:
     return value or None
 
 
-def read_examples(path: str | Path, labels: list[str] | None = None) -> list[Example]:
-    """Read and validate one file. Raises DataError listing every bad record (file:line: field: ...)."""
+def iter_records(path: str | Path, labels: list[str] | None = None):
+    """Yield (location, Example) for good records and (location, problem) for bad ones.
+
+    A missing file, an unsupported type or a missing column raises DataError: nothing can be read.
+    """
     path = Path(path)
     if not path.is_file():
         raise DataError([f"{path}: file not found"])
     allowed = set(labels) if labels else None
-    where = "row" if path.suffix.lower() in (".parquet", ".pq") else "line"
-    problems: list[str] = []
-    examples: list[Example] = []
+    parquet = path.suffix.lower() in (".parquet", ".pq")
     header_checked = False
     for number, record in _rows(path):
         if isinstance(record, list):  # header of a CSV or Parquet file
@@ -109,28 +110,39 @@ def read_examples(path: str | Path, labels: list[str] | None = None) -> list[Exa
                 raise DataError([f"{path}:{number}: missing column(s) {', '.join(missing)} (found: {', '.join(record)})"])
             header_checked = True
             continue
-        loc = f"{path}:{number}" if where == "line" else f"{path}: row {number}"
+        loc = f"{path}: row {number}" if parquet else f"{path}:{number}"
         if isinstance(record, str):
-            problems.append(f"{loc}: {record}")
+            yield loc, record
             continue
         if not header_checked:
             missing = [c for c in REQUIRED_COLUMNS if c not in record]
             if missing:
-                problems.append(f"{loc}: missing field(s) {', '.join(missing)}")
+                yield loc, f"missing field(s) {', '.join(missing)}"
                 continue
         text, label = record.get("text"), record.get("label")
         if text is None or not isinstance(text, str) or not text.strip():
-            problems.append(f"{loc}: text: empty text")
+            yield loc, "text: empty text"
             continue
         if label is None or (isinstance(label, str) and not label.strip()):
-            problems.append(f"{loc}: label: empty label")
+            yield loc, "label: empty label"
             continue
         label = str(label).strip()
         if allowed is not None and label not in allowed:
-            problems.append(f"{loc}: label: {label!r} is not one of the config's labels ({', '.join(labels)})")
+            yield loc, f"label: {label!r} is not one of the config's labels ({', '.join(labels)})"
             continue
-        examples.append(Example(text=text.strip(), label=label, text_pair=_clean_optional(record.get("text_pair")),
-                                article=_clean_optional(record.get("article")), source=loc))
+        yield loc, Example(text=text.strip(), label=label, text_pair=_clean_optional(record.get("text_pair")),
+                           article=_clean_optional(record.get("article")), source=loc)
+
+
+def read_examples(path: str | Path, labels: list[str] | None = None) -> list[Example]:
+    """Read and validate one file. Raises DataError listing every bad record (file:line: field: ...)."""
+    problems: list[str] = []
+    examples: list[Example] = []
+    for loc, item in iter_records(path, labels):
+        if isinstance(item, str):
+            problems.append(f"{loc}: {item}")
+        else:
+            examples.append(item)
     if problems:
         raise DataError(problems)
     if not examples:

@@ -1,0 +1,28 @@
+# Both entry points create and use .venv/ in the repo root.
+PY := .venv/bin/python
+export HF_HUB_OFFLINE := 1
+
+.PHONY: demo test model data-check clean-venv
+
+.venv/.installed: pyproject.toml
+	python3 -m venv .venv
+	.venv/bin/pip install -q --upgrade pip
+	.venv/bin/pip install -q -e ".[test]"
+	touch $@
+
+models/default/config.json: | .venv/.installed
+	$(PY) train.py --config configs/default.yaml
+
+model: models/default/config.json
+
+# The main job: train the default model if it is missing, then score the sample articles.
+demo: .venv/.installed models/default/config.json
+	.venv/bin/framing score data/articles --model models/default --out out/demo
+
+# Unit tests, data check, end-to-end tests (real encoder).
+test: .venv/.installed
+	.venv/bin/framing data check data/
+	$(PY) -m pytest -q tests
+
+data-check: .venv/.installed
+	.venv/bin/framing data check data/

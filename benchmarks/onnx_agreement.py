@@ -1,0 +1,120 @@
+"""Does the int8 ONNX model still say what the fp32 torch model says? Agreement and macro-F1 on a labelled set.
+
+    .venv/bin/python benchmarks/onnx_agreement.py                    # models/default (else runs/default-v0), dev set
+    .venv/bin/python benchmarks/onnx_agreement.py --model runs/default-v0 --data data/framing/dev.jsonl
+    .venv/bin/python benchmarks/onnx_agreement.py --compare-settings # every quantisation setting, to choose one
+
+Exports model.onnx and model.int8.onnx into the model folder first when they are missing (or with --reexport).
+Prints the share of sentences where each ONNX model picks the same label as torch fp32 and the macro-F1 of all
+three. Exit status 1 when int8 misses the bar: agreement < 99 % or more than 0.5 macro-F1 points lost.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import numpy as np  # noqa: E402
+
+from framing.data import read_examples  # noqa: E402
+from framing.evaluation import compute_metrics  # noqa: E402
+from framing.onnx_backend import INT8_FILE, ONNX_FILE, OnnxBackend, export_onnx, quantize_onnx  # noqa: E402
+from framing.predict import PROJECT_ROOT, FramingClassifier  # noqa: E402
+
+MIN_AGREEMENT = 99.0  # percent of sentences
+MAX_F1_LOSS = 0.5  # macro-F1 points
+# (description, quantize_onnx keyword arguments); "classifier" resolves to the head's node names in the graph
+SETTINGS = [
+    ("all ops (MatMul+Gather), per-tensor", {"op_types": None}),
+    ("all ops, per-channel", {"op_types": None, "per_channel": True}),
+    ("all ops, reduce_range", {"op_types": None, "reduce_range": True}),
+    ("MatMul only, per-tensor", {"op_types": ["MatMul"]}),
+    ("MatMul only, per-channel", {"op_types": ["MatMul"], "per_channel": True}),
+    ("MatMul only, pooler+classifier excluded", {"op_types": ["MatMul"], "nodes_to_exclude": "classifier"}),
+]
+
+
+def default_model() -> Path:
+    for candidate in (PROJECT_ROOT / "models" / "default", PROJECT_ROOT / "runs" / "default-v0"):
+        if (candidate / "config.json").is_file():
+            return candidate
+    raise SystemExit("no trained model: neither models/default nor runs/default-v0 exists; pass --model")
+
+
+def head_nodes(onnx_file: Path) -> list[str]:
+    import onnx
+
+    return [n.name for n in onnx.load(str(onnx_file), load_external_data=False).graph.node
+            if "classifier" in n.name or "pooler" in n.name]
+
+
+def scored(clf: FramingClassifier, texts: list[str]) -> tuple[np.ndarray, float]:
+    started = time.perf_counter()
+    probs = clf.predict_proba(texts)
+    return probs, len(texts) / (time.perf_counter() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", type=Path, help="model folder (default models/default, else runs/default-v0)")
+    parser.add_argument("--data", type=Path, default=PROJECT_ROOT / "data" / "framing" / "dev.jsonl")
+    parser.add_argument("--reexport", action="store_true", help="export the ONNX files even when they exist")
+    parser.add_argument("--compare-settings", action="store_true", help="also score every quantisation setting")
+    args = parser.parse_args()
+
+    model = args.model or default_model()
+    if args.reexport or not (model / ONNX_FILE).is_file() or not (model / INT8_FILE).is_file():
+        for path in export_onnx(model, quantize=True):
+            print(f"exported {path}")
+    torch_clf = FramingClassifier.from_pretrained(model, backend="torch", device="cpu")
+    examples = read_examples(args.data, torch_clf.labels)
+    texts = [e.text for e in examples]
+    gold = np.array([torch_clf.labels.index(e.label) for e in examples])
+    print(f"model {model}  data {args.data} ({len(texts)} sentences)\n")
+
+    reference, speed = scored(torch_clf, texts)
+    ref_f1 = 100 * compute_metrics(reference, gold, torch_clf.labels)["macro_f1"]
+    print(f"{'path':<44} {'agree %':>8} {'macro-F1':>9} {'ΔF1':>6} {'max|Δp|':>8} {'sent/s':>7}")
+    print(f"{'torch fp32':<44} {100.0:>8.2f} {ref_f1:>9.2f} {0.0:>6.2f} {0.0:>8.4f} {speed:>7.0f}")
+
+    def row(name: str, clf: FramingClassifier) -> tuple[float, float]:
+        probs, speed = scored(clf, texts)
+        agree = 100 * float((probs.argmax(1) == reference.argmax(1)).mean())
+        f1 = 100 * compute_metrics(probs, gold, clf.labels)["macro_f1"]
+        print(f"{name:<44} {agree:>8.2f} {f1:>9.2f} {f1 - ref_f1:>+6.2f} {np.abs(probs - reference).max():>8.4f} "
+              f"{speed:>7.0f}")
+        return agree, f1
+
+    results = {}
+    for backend in ("onnx", "onnx-int8"):
+        clf = FramingClassifier.from_pretrained(model, backend=backend)
+        if clf.backend.name != backend:
+            raise SystemExit(f"{backend}: fell back to {clf.backend.name}; see the warning above")
+        results[backend] = row(f"{backend} ({Path(clf.backend.file).name})", clf)
+
+    if args.compare_settings:
+        print("\nquantisation settings (same fp32 graph, dynamic QInt8 weights):")
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, kwargs in SETTINGS:
+                if kwargs.get("nodes_to_exclude") == "classifier":
+                    kwargs = {**kwargs, "nodes_to_exclude": head_nodes(model / ONNX_FILE)}
+                out = quantize_onnx(model / ONNX_FILE, Path(tmp) / "variant.int8.onnx", **kwargs)
+                clf = FramingClassifier(OnnxBackend(out, name="variant"), torch_clf.tokenizer, torch_clf.labels,
+                                        max_length=torch_clf.max_length, batch_size=torch_clf.batch_size)
+                row(f"  {name} ({out.stat().st_size / 2**20:.0f} MiB)", clf)
+
+    agree, f1 = results["onnx-int8"]
+    ok = agree >= MIN_AGREEMENT and ref_f1 - f1 <= MAX_F1_LOSS
+    print(f"\nint8 vs torch fp32: agreement {agree:.2f} % (bar >= {MIN_AGREEMENT} %), macro-F1 {f1:.2f} vs {ref_f1:.2f} "
+          f"({f1 - ref_f1:+.2f} points, bar >= -{MAX_F1_LOSS}): {'PASS' if ok else 'FAIL'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

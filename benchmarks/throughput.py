@@ -1,0 +1,148 @@
+"""Sentences per second on the CPU: the naive transformers pipeline against our torch and ONNX paths.
+
+    .venv/bin/python benchmarks/throughput.py                          # models/default (else runs/default-v0)
+    .venv/bin/python benchmarks/throughput.py --model runs/default-v0 --n 2000 --paths pipeline-b1,onnx-int8
+
+The same N sentences (data/framing/*.jsonl in file order, cycled when there are fewer) go through each path, in
+its own subprocess so that the peak memory (ru_maxrss of that child, from wait4) belongs to that path alone.
+The time counted is classification only; loading is reported apart. Every path's labels are compared with the
+first path's, so a fast path that computes something else shows up. Exports the ONNX files when missing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PATHS = {
+    "pipeline-b1": "transformers.pipeline, batch_size=1",
+    "pipeline-b32": "transformers.pipeline, batch_size=32",
+    "torch": "FramingClassifier torch",
+    "onnx": "FramingClassifier onnx fp32",
+    "onnx-int8": "FramingClassifier onnx int8",
+}
+WARMUP = 16  # sentences run once before the clock starts: first-call allocation is loading, not throughput
+
+
+def sentences(n: int) -> list[str]:
+    from framing.data import read_examples
+
+    pool = [e.text for path in sorted((PROJECT_ROOT / "data" / "framing").glob("*.jsonl"))
+            for e in read_examples(path)]
+    return [pool[i % len(pool)] for i in range(n)]
+
+
+def default_model() -> Path:
+    for candidate in (PROJECT_ROOT / "models" / "default", PROJECT_ROOT / "runs" / "default-v0"):
+        if (candidate / "config.json").is_file():
+            return candidate
+    raise SystemExit("no trained model: neither models/default nor runs/default-v0 exists; pass --model")
+
+
+def machine() -> str:
+    import onnxruntime
+    import torch
+    import transformers
+
+    from framing.onnx_backend import physical_cores
+
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+                 platform.processor() or "unknown")
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (f"cpu: {model}; {os.cpu_count()} logical, {physical_cores()} physical usable, {usable} in affinity\n"
+            f"python {platform.python_version()}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
+            f"onnxruntime {onnxruntime.__version__}, transformers {transformers.__version__}")
+
+
+# -- child: one path ------------------------------------------------------------------------------------------
+
+def run_path(path: str, model: Path, n: int) -> dict:
+    texts = sentences(n)
+    started = time.perf_counter()
+    if path.startswith("pipeline"):
+        from transformers import pipeline
+
+        pipe = pipeline("text-classification", model=str(model), device=-1)
+        batch_size = 1 if path == "pipeline-b1" else 32
+
+        def classify(items):
+            return [r["label"] for r in pipe(items, batch_size=batch_size, truncation=True)]
+    else:
+        from framing.predict import FramingClassifier
+
+        clf = FramingClassifier.from_pretrained(model, backend=path, device="cpu")
+        if clf.backend.name != path:
+            raise SystemExit(f"{path}: fell back to {clf.backend.name}")
+
+        def classify(items):
+            return [r.label for r in clf.predict(items)]
+    classify(texts[:WARMUP])
+    loaded = time.perf_counter()
+    labels = classify(texts)
+    done = time.perf_counter()
+    return {"path": path, "n": len(texts), "seconds": done - loaded, "load_seconds": loaded - started, "labels": labels}
+
+
+# -- parent ---------------------------------------------------------------------------------------------------
+
+def spawn(path: str, model: Path, n: int) -> dict:
+    """Run one path in a fresh interpreter; peak RSS comes from the kernel's accounting of that child."""
+    cmd = [sys.executable, __file__, "--child", path, "--model", str(model), "--n", str(n)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{path}: child exited with {proc.returncode}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_rss_mib"] = usage.ru_maxrss / 1024  # KiB on Linux
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", type=Path, help="model folder (default models/default, else runs/default-v0)")
+    parser.add_argument("--n", type=int, default=2000, help="sentences per path")
+    parser.add_argument("--paths", default=",".join(PATHS), help=f"comma-separated, from {', '.join(PATHS)}")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    model = args.model or default_model()
+    if args.child:
+        print(json.dumps(run_path(args.child, model, args.n)))
+        return 0
+
+    paths = [p.strip() for p in args.paths.split(",") if p.strip()]
+    unknown = [p for p in paths if p not in PATHS]
+    if unknown:
+        parser.error(f"--paths: unknown {', '.join(unknown)}")
+    print(machine())
+    print(f"model {model}, {args.n} sentences from data/framing/*.jsonl, load time not counted\n")
+    if any(p.startswith("onnx") for p in paths):
+        from framing.onnx_backend import INT8_FILE, ONNX_FILE, export_onnx
+
+        if not (model / ONNX_FILE).is_file() or not (model / INT8_FILE).is_file():
+            export_onnx(model, quantize=True)
+    print(f"{'path':<38} {'sent/s':>8} {'× first':>8} {'peak RSS':>10} {'load s':>7} {'same label':>10}")
+    first = None
+    for path in paths:
+        r = spawn(path, model, args.n)
+        rate = r["n"] / r["seconds"]
+        first = first or r
+        same = sum(a == b for a, b in zip(r["labels"], first["labels"])) / r["n"]
+        print(f"{PATHS[path]:<38} {rate:>8.1f} {rate / (first['n'] / first['seconds']):>7.2f}x "
+              f"{r['peak_rss_mib']:>6.0f} MiB {r['load_seconds']:>7.1f} {100 * same:>9.1f}%", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

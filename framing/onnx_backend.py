@@ -1,0 +1,165 @@
+"""Export a model folder to ONNX (fp32, and int8 by dynamic quantisation) and run it with onnxruntime.
+
+    framing export --model models/default --quantize int8     # writes model.onnx and model.int8.onnx
+    FramingClassifier.from_pretrained("models/default", backend="onnx-int8")
+
+The exported graph takes the tokenizer's int64 `input_ids`, `attention_mask` (and `token_type_ids` when the
+model has them) with dynamic batch and sequence axes, and returns `logits`, so `FramingClassifier` feeds it
+the same length-sorted, dynamically padded batches as the torch model.
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+ONNX_FILE = "model.onnx"
+INT8_FILE = "model.int8.onnx"
+INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
+OPSET = 17
+# Largest |logit| difference between onnxruntime and torch accepted right after export (fp32, same inputs).
+EXPORT_TOLERANCE = 1e-3
+# Only the MatMul weights (attention projections, feed-forward, pooler, classifier) become int8: they hold
+# nearly all the arithmetic, and the Gather of the embedding tables gains no speed from int8 while it is
+# where quantisation error enters every later layer. Per-tensor scales keep MatMulInteger on its fast path;
+# the dev-set agreement this setting reaches is measured by benchmarks/onnx_agreement.py.
+QUANTIZE_OP_TYPES = ["MatMul"]
+QUANTIZE_PER_CHANNEL = False
+# Sentences used to trace the export: two lengths, so the traced graph contains the padding-mask path.
+_TRACE_TEXTS = ["The ministry said the convoy reached the town after the ceasefire took effect on Monday.",
+                "Aid stopped."]
+_CHECK_TEXTS = ["Civilians fled.", "The court ruled that the strikes broke the treaty signed last year in Geneva.",
+                "Shelling resumed overnight, officials said."]
+
+
+def physical_cores() -> int:
+    """Physical cores this process may run on: hyper-threads share one core's arithmetic units."""
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        import psutil
+
+        physical = psutil.cpu_count(logical=False)
+    except ImportError:
+        physical = None
+    return max(1, min(physical or available, available))
+
+
+class OnnxBackend:
+    """An onnxruntime session on the CPU with the `logits(batch)` interface of `predict.TorchBackend`."""
+
+    def __init__(self, file: str | Path, name: str = "onnx", threads: int | None = None):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or physical_cores()
+        # one graph runs at a time; a second pool would only compete with the first for the same cores
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.file = Path(file)
+        self.name = name
+        self.session = ort.InferenceSession(str(self.file), options, providers=["CPUExecutionProvider"])
+        self.input_names = [i.name for i in self.session.get_inputs()]
+
+    def logits(self, batch: dict[str, np.ndarray]) -> np.ndarray:
+        feed = {}
+        for key in self.input_names:
+            if key in batch:
+                feed[key] = np.ascontiguousarray(batch[key], dtype=np.int64)
+            elif key == "token_type_ids":
+                # single-segment input: the tokenizer may leave them out, the graph still wants them
+                feed[key] = np.zeros_like(feed.get("input_ids", np.asarray(batch["input_ids"], dtype=np.int64)))
+            else:
+                raise ValueError(f"{self.file}: batch has no {key!r}; the graph needs {', '.join(self.input_names)}")
+        return self.session.run(["logits"], feed)[0]
+
+
+def load_onnx_backend(path: str | Path, quantized: bool = False) -> OnnxBackend | None:
+    """The exported model of a folder (or an .onnx file), or None after a warning when it cannot run."""
+    path = Path(path)
+    file = path if path.suffix == ".onnx" else path / (INT8_FILE if quantized else ONNX_FILE)
+    name = "onnx-int8" if quantized else "onnx"
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        log.warning("onnxruntime is not installed (pip install onnxruntime); using the torch backend instead of %s",
+                    name)
+        return None
+    if not file.is_file():
+        flag = " --quantize int8" if quantized else ""
+        log.warning("%s: not found; run `framing export --model %s%s`; using the torch backend instead of %s",
+                    file, path, flag, name)
+        return None
+    return OnnxBackend(file, name=name)
+
+
+def export_onnx(model_dir: str | Path, quantize: bool = False) -> list[Path]:
+    """Write model.onnx (and model.int8.onnx with `quantize`) into a model folder; returns the files written."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    model_dir = Path(model_dir)
+    if not (model_dir / "config.json").is_file():
+        raise FileNotFoundError(f"{model_dir}: not a model folder (no config.json)")
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir).to("cpu").float().eval()
+    accepted = inspect.signature(model.forward).parameters
+    trace = tokenizer(_TRACE_TEXTS, padding=True, return_tensors="pt")
+    names = [k for k in INPUT_NAMES if k in trace and k in accepted]
+    axes = {k: {0: "batch", 1: "sequence"} for k in names}
+    axes["logits"] = {0: "batch"}
+
+    fp32 = model_dir / ONNX_FILE
+    partial = fp32.with_name(fp32.name + ".partial")
+    # The TorchScript exporter: the torch.export one needs onnxscript, which is not a dependency.
+    with torch.no_grad():
+        torch.onnx.export(model, (), str(partial), kwargs={k: trace[k] for k in names}, input_names=names,
+                          output_names=["logits"], dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True,
+                          dynamo=False)
+    try:
+        _check_export(partial, model, tokenizer, names)
+    except Exception:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(fp32)
+    written = [fp32]
+    log.info("exported %s", fp32)
+    if quantize:
+        written.append(quantize_onnx(fp32, model_dir / INT8_FILE))
+    return written
+
+
+def quantize_onnx(fp32: Path, out: Path, op_types: list[str] | None = QUANTIZE_OP_TYPES,
+                  per_channel: bool = QUANTIZE_PER_CHANNEL, reduce_range: bool = False,
+                  nodes_to_exclude: list[str] | None = None) -> Path:
+    """Dynamic quantisation: int8 weights stored, activations quantised per batch at run time.
+
+    The keyword arguments are the settings benchmarks/onnx_agreement.py compares; the defaults are the chosen ones.
+    """
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    partial = out.with_name(out.name + ".partial")
+    quantize_dynamic(fp32, partial, weight_type=QuantType.QInt8, op_types_to_quantize=op_types,
+                     per_channel=per_channel, reduce_range=reduce_range, nodes_to_exclude=nodes_to_exclude)
+    partial.replace(out)
+    log.info("quantised %s -> %s", fp32.name, out)
+    return out
+
+
+def _check_export(file: Path, model, tokenizer, names: list[str]) -> None:
+    """Run the new graph on a batch of another size and length than the trace; it must match torch."""
+    import torch
+
+    batch = tokenizer(_CHECK_TEXTS, padding=True, return_tensors="np")
+    with torch.no_grad():
+        expected = model(**{k: torch.as_tensor(batch[k]) for k in names}).logits.numpy()
+    got = OnnxBackend(file).logits({k: batch[k] for k in names})
+    diff = float(np.abs(got - expected).max())
+    if diff > EXPORT_TOLERANCE:
+        raise RuntimeError(f"{file}: exported graph differs from the torch model by {diff:.2e} in logits "
+                           f"(tolerance {EXPORT_TOLERANCE:.0e})")

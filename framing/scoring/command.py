@@ -1,0 +1,65 @@
+"""`framing score`: the command-line face of framing.scoring.runner."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "score", help="score every article in a folder into sentences/articles tables and report.html",
+        description="Score .txt, .md, .html/.htm, .json and .jsonl files under DIR (recursively). Interrupt it at "
+                    "any time and run the same command again to continue; unchanged files are not scored twice.")
+    p.add_argument("dir", type=Path, help="folder of articles")
+    p.add_argument("--model", type=Path, help="model folder (default $FRAMING_MODEL, else models/default)")
+    p.add_argument("--out", type=Path, required=True, help="output folder (also holds the resumable state)")
+    p.add_argument("--glob", help="only files matching this pattern ('**' spans folders; without '/' it matches "
+                                  "the file name at any depth), e.g. '*.jsonl' or 'news/2024/**/*.html'")
+    p.add_argument("--text-field", default="text", help="field holding the text in .json/.jsonl records "
+                                                         "(default: text)")
+    p.add_argument("--max-bytes", type=int, default=10_000_000,
+                   help="skip a file larger than this, or for .jsonl a line (default 10000000)")
+    p.add_argument("--min-confidence", type=float, default=0.0,
+                   help="label sentences whose top probability is lower 'uncertain' (default 0: never)")
+    p.add_argument("--shard", help="I/N: score only the files whose path hashes to shard I of N (I from 0)")
+    p.add_argument("--summary-only", action="store_true", help="write no per-sentence table")
+    p.add_argument("--backend", default="torch", choices=["torch", "onnx", "onnx-int8"])
+    p.add_argument("--format", dest="formats", action="append", choices=["csv", "parquet"], default=[],
+                   help="also write the tables as CSV or Parquet (repeat for both)")
+    p.add_argument("--batch-sentences", type=int, default=256,
+                   help="sentences gathered across articles and files before the model runs (default 256)")
+    p.add_argument("--batch-size", type=int, default=32, help="sentences per forward pass (default 32)")
+    p.add_argument("--report-limit", type=int, default=500,
+                   help="articles shown with their sentences in report.html (default 500)")
+    p.set_defaults(func=cmd_score)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
+    from ..predict import default_model_path
+    from .discovery import Shard
+    from .runner import ScoreOptions, score_folder
+
+    options = ScoreOptions(
+        root=args.dir, out=args.out, model=args.model or default_model_path(), glob=args.glob,
+        text_field=args.text_field, max_bytes=args.max_bytes, min_confidence=args.min_confidence,
+        shard=Shard.parse(args.shard) if args.shard else None, summary_only=args.summary_only,
+        backend=args.backend, formats=tuple(dict.fromkeys(args.formats)), batch_sentences=args.batch_sentences,
+        model_batch_size=args.batch_size, report_limit=args.report_limit)
+    with logging_redirect_tqdm():
+        s = score_folder(options)
+    skipped = f", {s.unchanged_files} unchanged" if s.unchanged_files else ""
+    resumed = f", {s.resumed_files} resumed" if s.resumed_files else ""
+    print(f"{s.files} files ({s.scored_files} read{skipped}{resumed}): {s.articles} articles, "
+          f"{s.sentences} sentences, {s.errors} skipped")
+    if s.error_reasons:
+        print("skipped: " + ", ".join(f"{reason} {n}" for reason, n in sorted(s.error_reasons.items())))
+    if s.new_sentences:
+        print(f"this run: {s.new_articles} articles, {s.new_sentences} sentences in {s.seconds:.1f} s "
+              f"({s.articles_per_s:.1f} articles/s, {s.sentences_per_s:.0f} sentences/s)")
+    print(f"out: {', '.join(str(p) for p in s.outputs)}")
+    if not s.files:
+        print(f"no files to score under {args.dir}" + (f" matching {args.glob!r}" if args.glob else ""))
+        return 1
+    return 0

@@ -1,0 +1,334 @@
+"""A scoring run: walk and read in a thread, score bounded batches of sentences, journal, then assemble the tables.
+
+Batches are whole articles, taken in stream order until they hold at least `batch_sentences` sentences, so they
+cross file boundaries. A batch is committed only once all of it is written, and a resumed run starts at the item
+after the last commit: it therefore builds exactly the batches the uninterrupted run would have built, and the
+model sees the same inputs together (padding and batch shape change the last bits of the probabilities).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from tqdm.auto import tqdm
+
+from ..segment import Span, segment
+from .aggregate import ArticleSummary, sentence_record
+from .discovery import Shard, walk
+from .journal import Journal
+from .reading import Article, Problem, SourceFile
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("csv", "parquet")
+QUEUE_ITEMS = 256
+PROBLEMS_PER_BATCH = 1024  # a batch of unreadable files still ends, so memory stays bounded
+MODEL_FILES = ("config.json", "tokenizer.json", "vocab.txt", "*.safetensors", "*.bin", "*.onnx")
+
+
+@dataclass
+class ScoreOptions:
+    root: Path
+    out: Path
+    model: Path
+    glob: str | None = None
+    text_field: str = "text"
+    max_bytes: int = 10_000_000
+    min_confidence: float = 0.0
+    shard: Shard | None = None
+    summary_only: bool = False
+    backend: str = "torch"
+    formats: tuple[str, ...] = ()
+    batch_sentences: int = 256
+    model_batch_size: int = 32
+    report_limit: int = 500
+    progress: bool | None = None  # None: a bar when stderr is a terminal
+
+    def __post_init__(self):
+        self.root, self.out, self.model = Path(self.root), Path(self.out), Path(self.model)
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence: must be between 0 and 1, got {self.min_confidence}")
+        for name in ("max_bytes", "batch_sentences", "model_batch_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name}: must be at least 1, got {getattr(self, name)}")
+        if self.report_limit < 0:
+            raise ValueError(f"report_limit: must be 0 or more, got {self.report_limit}")
+        unknown = [f for f in self.formats if f not in FORMATS]
+        if unknown:
+            raise ValueError(f"formats: unknown {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
+        if not self.text_field:
+            raise ValueError("text_field: must not be empty")
+
+
+@dataclass
+class ScoreSummary:
+    files: int = 0  # files of this run (after --glob and --shard)
+    scored_files: int = 0  # read in this run
+    unchanged_files: int = 0  # already scored with the same content
+    resumed_files: int = 0  # continued after an interrupted run
+    articles: int = 0
+    sentences: int = 0
+    errors: int = 0
+    error_reasons: dict[str, int] = field(default_factory=dict)
+    new_articles: int = 0
+    new_sentences: int = 0
+    seconds: float = 0.0
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def articles_per_s(self) -> float:
+        return self.new_articles / self.seconds if self.seconds else 0.0
+
+    @property
+    def sentences_per_s(self) -> float:
+        return self.new_sentences / self.seconds if self.seconds else 0.0
+
+
+# -- what the reader thread hands over -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Unchanged:
+    rel: str
+    ord: int
+
+
+@dataclass(frozen=True)
+class _FileStart:
+    rel: str
+    ord: int
+    fingerprint: str | None
+    reset: bool
+    after: int
+
+
+@dataclass(frozen=True)
+class _FileEnd:
+    rel: str
+
+
+@dataclass(frozen=True)
+class _Scorable:
+    article: Article
+    spans: list[Span]
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
+_END = object()
+
+
+def model_fingerprint(path: Path) -> str:
+    """Content hash of what decides the scores, so results of a changed model are never mixed with old ones."""
+    digest = hashlib.blake2b(digest_size=16)
+    for pattern in MODEL_FILES:
+        for file in sorted(path.glob(pattern)):
+            digest.update(file.name.encode())
+            with open(file, "rb") as f:
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Reader(threading.Thread):
+    """Walks, fingerprints, reads, extracts and segments ahead of the model, into a bounded queue."""
+
+    def __init__(self, options: ScoreOptions, journal: Journal, items: queue.Queue):
+        super().__init__(name="framing-score-reader", daemon=True)
+        self.options = options
+        self.journal = journal
+        self.items = items
+        self.stop = threading.Event()
+
+    def put(self, item) -> None:
+        while not self.stop.is_set():
+            try:
+                self.items.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+        raise _Stopped
+
+    def run(self) -> None:
+        state = self.journal.reader()
+        try:
+            for ord, entry in enumerate(walk(self.options.root, self.options.glob, self.options.shard,
+                                             exclude=(self.options.out,))):
+                self._file(ord, entry, state)
+            self.put(_END)
+        except _Stopped:
+            pass
+        except BaseException as exc:  # handed to the main thread, which re-raises it
+            try:
+                self.put(_Failed(exc))
+            except _Stopped:
+                pass
+        finally:
+            state.close()
+
+    def _file(self, ord: int, entry, state) -> None:
+        opts = self.options
+        source = SourceFile(entry, opts.max_bytes, opts.text_field)
+        fingerprint = source.fingerprint()
+        known = state.lookup(entry.rel)
+        after, reset = 0, True
+        if fingerprint is not None and known is not None and known.fingerprint == fingerprint:
+            if known.status == "done":
+                self.put(_Unchanged(entry.rel, ord))
+                return
+            after, reset = known.records_done, False
+        self.put(_FileStart(entry.rel, ord, fingerprint, reset, after))
+        try:
+            for record in source.records(after):
+                if record.record is not None and record.record <= after:
+                    continue
+                if isinstance(record, Problem):
+                    self.put(record)
+                    continue
+                spans = segment(record.text)
+                if not spans:
+                    self.put(Problem(record.file, "no_text", "no sentences found", line=record.line,
+                                     item=record.item))
+                else:
+                    self.put(_Scorable(record, spans))
+        except _Stopped:
+            raise
+        except Exception as exc:  # a reader bug or a library failing on one odd file must not end the run
+            log.debug("reading %s failed", entry.rel, exc_info=True)
+            self.put(Problem(entry.rel, "read_failed", f"could not read: {type(exc).__name__}: {exc}"))
+        self.put(_FileEnd(entry.rel))
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _batches(items: queue.Queue, journal: Journal, batch_sentences: int, bar) -> Iterator[list]:
+    """Items in stream order, cut after the article that brings a batch to `batch_sentences` sentences."""
+    batch: list = []
+    sentences = problems = 0
+    while True:
+        item = items.get()
+        if item is _END:
+            break
+        if isinstance(item, _Failed):
+            raise item.error
+        if isinstance(item, _Unchanged):
+            # Not part of any batch: an unchanged file adds no work, and resumed runs must cut batches
+            # exactly where uninterrupted ones did.
+            journal.mark_seen(item.rel, item.ord)
+            bar.update(1)
+            continue
+        batch.append(item)
+        if isinstance(item, _Scorable):
+            sentences += len(item.spans)
+        elif isinstance(item, Problem):
+            problems += 1
+        if sentences >= batch_sentences or problems >= PROBLEMS_PER_BATCH:
+            yield batch
+            batch, sentences, problems = [], 0, 0
+    yield batch
+
+
+def _dump(row: dict) -> bytes:
+    return (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def score_folder(options: ScoreOptions, classifier=None,
+                 on_batch: Callable[[int], None] | None = None) -> ScoreSummary:
+    """Score every article under `options.root` into `options.out`; safe to interrupt and run again.
+
+    `on_batch(n)` is called after batch n is written and before it is committed (tests use it to crash there).
+    """
+    from ..predict import FramingClassifier
+    from .report import write_report
+    from .tables import assemble
+
+    if not options.root.is_dir():
+        raise FileNotFoundError(f"{options.root}: not a folder")
+    clf = classifier or FramingClassifier.from_pretrained(options.model, backend=options.backend,
+                                                          batch_size=options.model_batch_size)
+    labels = clf.labels
+    settings = {"model": model_fingerprint(options.model), "backend": getattr(clf.backend, "name", options.backend),
+                "labels": labels, "min_confidence": options.min_confidence, "text_field": options.text_field,
+                "max_bytes": options.max_bytes, "summary_only": options.summary_only}
+    summary = ScoreSummary()
+    options.out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with Journal(options.out, settings) as journal:
+        total = sum(1 for _ in walk(options.root, options.glob, options.shard, exclude=(options.out,)))
+        summary.files = total
+        items: queue.Queue = queue.Queue(maxsize=QUEUE_ITEMS)
+        reader = _Reader(options, journal, items)
+        bar = tqdm(total=total, unit="file", desc="scoring", disable=None if options.progress is None
+                   else not options.progress, dynamic_ncols=True)
+        reader.start()
+        try:
+            for number, batch in enumerate(_batches(items, journal, options.batch_sentences, bar)):
+                _score_batch(batch, clf, labels, options, journal, summary, bar)
+                if on_batch is not None:
+                    on_batch(number)
+                journal.commit()
+                elapsed = time.perf_counter() - started
+                bar.set_postfix_str(f"{summary.new_articles / elapsed:.1f} articles/s, "
+                                    f"{summary.new_sentences / elapsed:.0f} sentences/s", refresh=False)
+            journal.commit()
+        finally:
+            reader.stop.set()
+            reader.join(timeout=5)
+            bar.close()
+        unfinished = journal.unfinished()
+        if unfinished:
+            raise RuntimeError(f"{len(unfinished)} file(s) not finished, e.g. {unfinished[0]}")
+        summary.unchanged_files = summary.files - summary.scored_files
+        totals = assemble(journal, options.out, labels, summary_only=options.summary_only, formats=options.formats)
+    summary.seconds = time.perf_counter() - started
+    summary.articles, summary.sentences = totals.articles, totals.sentences
+    summary.errors, summary.error_reasons = sum(totals.errors.values()), dict(totals.errors)
+    write_report(options.out, totals, model_name=clf.name, root=options.root, summary_only=options.summary_only,
+                 limit=options.report_limit)
+    summary.outputs = sorted(p for p in options.out.iterdir() if p.is_file() and not p.name.startswith("."))
+    return summary
+
+
+def _score_batch(batch: list, clf, labels: list[str], options: ScoreOptions, journal: Journal,
+                 summary: ScoreSummary, bar) -> None:
+    texts = [span.text for item in batch if isinstance(item, _Scorable) for span in item.spans]
+    probs = clf.predict_proba(texts) if texts else None
+    row = 0
+    for item in batch:
+        if isinstance(item, _FileStart):
+            journal.begin_file(item.rel, item.ord, item.fingerprint, item.reset, item.after)
+            summary.scored_files += 1
+            summary.resumed_files += item.after > 0
+        elif isinstance(item, _Scorable):
+            article = item.article
+            agg = ArticleSummary(article, labels)
+            lines = []
+            for index, span in enumerate(item.spans):
+                record = sentence_record(article.id, index, span, probs[row], labels, options.min_confidence)
+                row += 1
+                agg.add(record)
+                if not options.summary_only:
+                    lines.append(_dump(record))
+            journal.append("sentences", lines)
+            journal.append("articles", [_dump(agg.to_dict())])
+            journal.resolved(article.file, article.record, sentences=len(item.spans), articles=1)
+            summary.new_articles += 1
+            summary.new_sentences += len(item.spans)
+        elif isinstance(item, Problem):
+            log.warning("%s", item)
+            journal.append("errors", [_dump(item.to_dict())])
+            journal.resolved(item.file, item.record, errors=1)
+        elif isinstance(item, _FileEnd):
+            journal.end_file(item.rel)
+            bar.update(1)

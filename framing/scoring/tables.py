@@ -1,0 +1,154 @@
+"""The final tables: committed log ranges copied in walk order to JSONL, and optional CSV/Parquet copies.
+
+Every file is written next to its final name and moved over it with os.replace, so a reader never sees a
+half-written table.
+"""
+from __future__ import annotations
+
+import json
+import os
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Iterator
+
+from .aggregate import UNCERTAIN, CorpusTotals
+from .journal import STREAMS, Journal
+
+COPY_CHUNK = 1 << 20
+TABLE_ROWS = 10_000
+
+
+def assemble(journal: Journal, out: Path, labels: list[str], summary_only: bool = False,
+             formats: tuple[str, ...] = ()) -> CorpusTotals:
+    """Write sentences/articles/errors.jsonl (no sentences with `summary_only`) and the extra formats."""
+    streams = [s for s in STREAMS if not (summary_only and s == "sentences")]
+    targets = {s: out / f"{s}.jsonl" for s in streams}
+    with ExitStack() as stack:
+        sources = {s: stack.enter_context(open(journal.log_path(s), "rb")) for s in streams}
+        sinks = {s: stack.enter_context(_Replacing(targets[s])) for s in streams}
+        for chunk in journal.chunks():
+            for s in streams:
+                start, end = chunk.ranges[s]
+                _copy(sources[s], sinks[s].handle, start, end)
+    totals = CorpusTotals(labels)
+    for row in read_jsonl(targets["articles"]):
+        totals.add_article(row)
+    for row in read_jsonl(targets["errors"]):
+        totals.add_error(row)
+    for fmt in formats:
+        for s in streams:
+            write_table(targets[s], out / f"{s}.{fmt}", s, labels, fmt)
+    return totals
+
+
+class _Replacing:
+    """A binary file written under a temporary name, fsynced and moved into place on success."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        self.tmp = target.with_name(f".{target.name}.tmp")
+        self.handle = None
+
+    def __enter__(self) -> "_Replacing":
+        self.handle = open(self.tmp, "wb")
+        return self
+
+    def __exit__(self, exc_type, *_) -> None:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        if exc_type is None:
+            os.replace(self.tmp, self.target)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
+def replace_text(target: Path, text: str) -> None:
+    with _Replacing(target) as r:
+        r.handle.write(text.encode("utf-8"))
+
+
+def _copy(src, dst, start: int, end: int) -> None:
+    src.seek(start)
+    remaining = end - start
+    while remaining > 0:
+        data = src.read(min(remaining, COPY_CHUNK))
+        if not data:
+            raise OSError(f"{src.name}: ends before committed offset {end}")
+        dst.write(data)
+        remaining -= len(data)
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            yield json.loads(line)
+
+
+# -- flat tables ------------------------------------------------------------------------------------
+
+def _schema(stream: str, labels: list[str]):
+    import pyarrow as pa
+
+    all_labels = [*labels, UNCERTAIN]
+    if stream == "sentences":
+        return pa.schema([("article", pa.string()), ("sentence", pa.int64()), ("start", pa.int64()),
+                          ("end", pa.int64()), ("text", pa.string()), ("label", pa.string()),
+                          ("score", pa.float64()), ("top_label", pa.string()),
+                          *[(f"p_{x}", pa.float64()) for x in labels]])
+    if stream == "articles":
+        return pa.schema([("article", pa.string()), ("file", pa.string()), ("line", pa.int64()),
+                          ("item", pa.int64()), ("title", pa.string()), ("format", pa.string()),
+                          ("encoding", pa.string()), ("sentences", pa.int64()), ("dominant", pa.string()),
+                          ("mean_confidence", pa.float64()),
+                          *[(f"count_{x}", pa.int64()) for x in all_labels],
+                          *[(f"share_{x}", pa.float64()) for x in all_labels],
+                          *[(f"top_{x}_{k}", t) for x in labels
+                            for k, t in (("sentence", pa.int64()), ("text", pa.string()), ("score", pa.float64()))]])
+    return pa.schema([("file", pa.string()), ("line", pa.int64()), ("item", pa.int64()), ("field", pa.string()),
+                      ("reason", pa.string()), ("message", pa.string())])
+
+
+def flatten(stream: str, row: dict) -> dict:
+    """One JSON row as flat columns: probabilities, counts and top sentences spread out per label."""
+    if stream == "sentences":
+        flat = {k: v for k, v in row.items() if k != "probs"}
+        flat.update({f"p_{k}": v for k, v in row["probs"].items()})
+        return flat
+    if stream == "articles":
+        flat = {k: v for k, v in row.items() if k not in ("counts", "shares", "top_sentences")}
+        flat.update({f"count_{k}": v for k, v in row["counts"].items()})
+        flat.update({f"share_{k}": v for k, v in row["shares"].items()})
+        for label, top in row["top_sentences"].items():
+            for key in ("sentence", "text", "score"):
+                flat[f"top_{label}_{key}"] = top[key] if top else None
+        return flat
+    return row
+
+
+def write_table(source: Path, target: Path, stream: str, labels: list[str], fmt: str) -> None:
+    """Stream a JSONL table into CSV or Parquet, `TABLE_ROWS` rows at a time."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    schema = _schema(stream, labels)
+    tmp = target.with_name(f".{target.name}.tmp")
+    writer = pq.ParquetWriter(tmp, schema) if fmt == "parquet" else pacsv.CSVWriter(tmp, schema)
+    try:
+        rows: list[dict] = []
+        for row in read_jsonl(source):
+            rows.append(flatten(stream, row))
+            if len(rows) >= TABLE_ROWS:
+                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+                rows = []
+        if rows or fmt == "csv":
+            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+    except BaseException:
+        writer.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    writer.close()
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, target)

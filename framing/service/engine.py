@@ -1,0 +1,98 @@
+"""The classifier behind the API: loads the model once, owns the micro-batcher, turns documents into results."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..predict import FramingClassifier
+from .batcher import MicroBatcher
+from .documents import build_result, prepare
+from .metrics import ServiceMetrics
+from .schemas import ClassifyRequest, DocumentResult, ModelInfo
+from .settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+class TooManySentences(ValueError):
+    def __init__(self, loc: tuple, count: int, limit: int):
+        super().__init__(f"{count} sentences in this request; at most {limit} are allowed per request")
+        self.loc = loc
+
+
+class RequestTimeout(RuntimeError):
+    pass
+
+
+def model_version(path: Path) -> str:
+    """A content hash of the weights: two servers answer with the same version only if they run the same model."""
+    weights = next((path / name for name in ("model.safetensors", "pytorch_model.bin") if (path / name).is_file()),
+                   path / "config.json")
+    digest = hashlib.sha256()
+    with weights.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:12]
+
+
+class ClassificationService:
+    def __init__(self, settings: ServiceSettings, metrics: ServiceMetrics, classifier: FramingClassifier,
+                 batcher: MicroBatcher, info: ModelInfo):
+        self.settings = settings
+        self.metrics = metrics
+        self.classifier = classifier
+        self.batcher = batcher
+        self.info = info
+
+    @classmethod
+    async def start(cls, settings: ServiceSettings, metrics: ServiceMetrics) -> "ClassificationService":
+        log.info("loading %s (backend %s)", settings.model, settings.backend)
+        classifier = await asyncio.to_thread(FramingClassifier.from_pretrained, settings.model,
+                                             backend=settings.backend, batch_size=settings.max_batch)
+        info = ModelInfo(name=classifier.name, labels=classifier.labels,
+                         version=await asyncio.to_thread(model_version, settings.model))
+        batcher = MicroBatcher(classifier.predict_proba, max_batch=settings.max_batch,
+                               max_wait_s=settings.max_wait_ms / 1000, merge=settings.batching,
+                               max_pending=settings.max_queue, observer=metrics.observe_batch)
+        await batcher.start()
+        # the first forward pass pays one-off costs (allocator, kernel selection); keep them out of the first request
+        await batcher.run_in_worker(classifier.predict_proba, ["Warm-up sentence."])
+        metrics.queue.set_function(lambda: batcher.pending)
+        log.info("model %s %s ready: labels %s, micro-batching %s (max %d sentences, %.1f ms)", info.name, info.version,
+                 ", ".join(info.labels), "on" if settings.batching else "off", settings.max_batch, settings.max_wait_ms)
+        return cls(settings, metrics, classifier, batcher, info)
+
+    @property
+    def ready(self) -> bool:
+        return self.batcher.running
+
+    async def close(self) -> None:
+        log.info("draining %d queued sentence(s)", self.batcher.pending)
+        await self.batcher.close()
+
+    async def classify(self, docs: Sequence[ClassifyRequest], loc: tuple) -> list[DocumentResult]:
+        """Results in document order. Raises TooManySentences, RequestTimeout, or the batcher's Overloaded/ShuttingDown."""
+        s = self.settings
+        try:
+            async with asyncio.timeout(s.request_timeout_s):
+                # segmentation is CPU work: off the event loop so other requests keep flowing
+                prepared = await asyncio.to_thread(lambda: [prepare(d, s.max_chars) for d in docs])
+                total = sum(len(p.texts) for p in prepared)
+                if total > s.max_sentences:
+                    raise TooManySentences(loc, total, s.max_sentences)
+                inputs = [x for p in prepared for x in p.inputs]
+                probs = await self.batcher.submit(inputs) if inputs else np.zeros((0, len(self.info.labels)))
+        except TimeoutError:
+            raise RequestTimeout(f"classification did not finish within {s.request_timeout_s:g} s; the server is busy "
+                                 "or the request is large: retry later or send fewer sentences") from None
+        self.metrics.truncated.inc(sum(sum(p.truncated) for p in prepared))
+        results, offset = [], 0
+        for p in prepared:
+            results.append(build_result(p, probs[offset:offset + len(p.texts)], self.info.labels, s.max_chars))
+            offset += len(p.texts)
+        return results
