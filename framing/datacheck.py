@@ -85,7 +85,7 @@ def near_duplicates(texts: list[str], threshold: float, chunk: int = 2000) -> li
     return sorted(pairs)
 
 
-def check_paths(paths: list[Path], labels: list[str] | None = None, near_threshold: float = 0.9) -> CheckReport:
+def check_paths(paths: list[Path], labels: list[str] | None = None, near_threshold: float = 0.8) -> CheckReport:
     labels = labels or FRAMING_LABELS
     report = CheckReport(labels=labels)
     files = _expand(paths)
