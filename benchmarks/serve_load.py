@@ -4,7 +4,8 @@
 
 Starts uvicorn (`python -m framing.cli serve`) on 127.0.0.1 and a free port, runs benchmarks/load.py's load
 (32 concurrent clients, one sentence per request by default), stops the server with SIGTERM; then does the same
-with --no-batching, where every request is its own model call. Prints both runs, the mean batch the server formed
+with --no-batching, where every request is its own model call. The server inherits the environment, so
+OMP_NUM_THREADS=1 (one intra-op thread for torch) changes both runs alike. Prints both runs, the mean batch the server formed
 (from its /metrics) and the ratio of sentences/s. --min-ratio makes the exit status fail below a ratio.
 """
 from __future__ import annotations
@@ -112,13 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-seconds", type=float, default=180.0, help="cap on each measured run")
     p.add_argument("--max-batch", type=int, default=64)
     p.add_argument("--max-wait-ms", type=float, default=5.0)
+    p.add_argument("--backend", choices=["torch", "onnx", "onnx-int8"], default="torch")
     p.add_argument("--min-ratio", type=float, help="exit 1 when batched/unbatched sentences/s is below this")
     args = p.parse_args(argv)
     if not (args.model / "config.json").is_file():
         print(f"error: {args.model}: not a model folder (no config.json)", file=sys.stderr)
         return 2
     payloads = make_payloads(load_sentences(None), args.sentences_per_request, "sentences")
-    common = ["--max-batch", str(args.max_batch), "--max-wait-ms", str(args.max_wait_ms)]
+    common = ["--backend", args.backend, "--max-batch", str(args.max_batch), "--max-wait-ms", str(args.max_wait_ms)]
     with tempfile.TemporaryDirectory(prefix="serve-load-") as tmp:
         batched = run_case("micro-batching on", args, common, payloads, Path(tmp))
         single = run_case("micro-batching off", args, [*common, "--no-batching"], payloads, Path(tmp))

@@ -114,6 +114,9 @@ def main() -> int:
     parser.add_argument("--model", type=Path, help="model folder (default models/default, else runs/default-v0)")
     parser.add_argument("--n", type=int, default=2000, help="sentences per path")
     parser.add_argument("--paths", default=",".join(PATHS), help=f"comma-separated, from {', '.join(PATHS)}")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every path this many times, round robin, and keep each one's fastest run: on a "
+                             "shared machine other work then slows all paths alike")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     model = args.model or default_model()
@@ -125,6 +128,7 @@ def main() -> int:
     unknown = [p for p in paths if p not in PATHS]
     if unknown:
         parser.error(f"--paths: unknown {', '.join(unknown)}")
+    load_before = os.getloadavg()[0]
     print(machine())
     print(f"model {model}, {args.n} sentences from data/framing/*.jsonl, load time not counted\n")
     if any(p.startswith("onnx") for p in paths):
@@ -132,15 +136,24 @@ def main() -> int:
 
         if not (model / ONNX_FILE).is_file() or not (model / INT8_FILE).is_file():
             export_onnx(model, quantize=True)
+    rounds = max(1, args.rounds)
+    runs: dict[str, list[dict]] = {path: [] for path in paths}
+    for _ in range(rounds):
+        for path in paths:
+            runs[path].append(spawn(path, model, args.n))
+            print(f"  {path}: {args.n / runs[path][-1]['seconds']:.1f} sent/s", file=sys.stderr, flush=True)
+    results = {path: {**min(rs, key=lambda r: r["seconds"]), "peak_rss_mib": max(r["peak_rss_mib"] for r in rs)}
+               for path, rs in runs.items()}
+    first = results[paths[0]]
     print(f"{'path':<38} {'sent/s':>8} {'× first':>8} {'peak RSS':>10} {'load s':>7} {'same label':>10}")
-    first = None
     for path in paths:
-        r = spawn(path, model, args.n)
+        r = results[path]
         rate = r["n"] / r["seconds"]
-        first = first or r
         same = sum(a == b for a, b in zip(r["labels"], first["labels"])) / r["n"]
         print(f"{PATHS[path]:<38} {rate:>8.1f} {rate / (first['n'] / first['seconds']):>7.2f}x "
-              f"{r['peak_rss_mib']:>6.0f} MiB {r['load_seconds']:>7.1f} {100 * same:>9.1f}%", flush=True)
+              f"{r['peak_rss_mib']:>6.0f} MiB {r['load_seconds']:>7.1f} {100 * same:>9.1f}%")
+    print(f"\nload average (1 min) before {load_before:.2f}, after {os.getloadavg()[0]:.2f}; "
+          f"{rounds} round(s), fastest run of each path kept, peak RSS the largest")
     return 0
 
 

@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = data_sub.add_parser("check", help="validate labelled files: labels, empty text, duplicates, balance")
     c.add_argument("paths", nargs="+", help="files or folders (folders: every .jsonl/.csv/.parquet inside)")
     c.add_argument("--labels", help="comma-separated allowed labels (default: the four framing labels)")
-    c.add_argument("--near-threshold", type=float, default=0.9, help="similarity above which two texts are near duplicates")
+    c.add_argument("--near-threshold", type=float, default=0.8, help="similarity above which two texts are near duplicates")
     c.set_defaults(func=cmd_data_check)
 
     for module in SUBCOMMAND_MODULES:

@@ -32,7 +32,12 @@ def test_real_encoder_beats_majority_baseline(tmp_path):
     assert dev["macro_f1"] > dev["majority_baseline_macro_f1"] + 0.3, dev["macro_f1"]
     assert metrics["test"]["macro_f1"] > 0.5
 
+    # the saved folder, loaded again, reproduces the dev figure sentence by sentence
     clf = FramingClassifier.from_pretrained(tmp_path / "model")
-    results = clf.predict("Rebels shelled the hospital on purpose, the ministry said. "
-                          "An aid convoy brought flour and medicine to 4,000 displaced families.")
-    assert [r.label for r in results] == ["accusatory", "humanitarian"]
+    rows = [json.loads(line) for line in (tmp_path / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    results = clf.predict([r["text"] for r in rows])
+    accuracy = sum(r.label == row["label"] for r, row in zip(results, rows)) / len(rows)
+    assert accuracy == pytest.approx(dev["accuracy"])
+    article = clf.predict("Rebels seize the airport\n\nGENEVA (wire) — An aid convoy reached 4,000 displaced families. "
+                          "The court ruled the blockade unlawful.")
+    assert len(article) == 3 and all(r.label in clf.labels for r in article)

@@ -7,7 +7,7 @@ import pytest
 
 from framing import onnx_backend
 from framing.cli import main
-from framing.onnx_backend import INT8_FILE, ONNX_FILE, export_onnx, load_onnx_backend
+from framing.onnx_backend import INT8_FILE, ONNX_FILE, export_onnx, fp32_nodes, load_onnx_backend, weight_matmuls
 from framing.predict import FramingClassifier, TorchBackend
 
 SENTENCES = ["The army shelled the market.", "Aid stopped.", "The court ruled that the strikes broke the treaty.",
@@ -114,3 +114,15 @@ def test_cli_export_missing_folder_is_one_line_error(tmp_path, capsys):
     assert main(["export", "--model", str(tmp_path / "nothing")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "not a model folder" in err and err.count("\n") == 1
+
+
+def test_int8_keeps_the_sensitive_matmuls_fp32(exported):
+    import onnx
+
+    matmuls, down = weight_matmuls(exported / ONNX_FILE)
+    assert len(matmuls) == 12 and len(down) == 2  # 6 per layer of the tiny model, one down-projection each
+    assert all("output/dense" in n and "attention" not in n for n in down)
+    assert fp32_nodes(exported / ONNX_FILE) == [n for n in matmuls if "layer.0/" in n]  # first layer; half of 2 is 1
+    ops = {n.name: n.op_type for n in onnx.load(str(exported / INT8_FILE)).graph.node}
+    assert all(ops.get(n) == "MatMul" for n in matmuls[:6])
+    assert not any(ops.get(n) == "MatMul" for n in matmuls[6:])  # layer 1 is quantised

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from charset_normalizer import from_bytes
@@ -20,6 +21,8 @@ SNIFF_BYTES = 8192
 PREFERRED_LEGACY = "cp1252"
 CHAOS_SLACK = 0.01
 MAX_CONTROL_SHARE = 0.01
+UTF8_REPLACED = "utf-8 (invalid bytes replaced)"
+_REPLACED_RUN = re.compile("\ufffd+")
 
 
 class DecodeError(ValueError):
@@ -52,6 +55,16 @@ def _bomless_utf16(sample: bytes) -> str | None:
     return None
 
 
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few broken bytes (a bad copy, a cut file) reads better with those bytes replaced than
+    re-read as a legacy code page, which would garble every correct accented letter."""
+    text = data.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd")
+    broken_runs = len(_REPLACED_RUN.findall(text))  # one damaged spot often spans several bytes
+    valid_non_ascii = sum(1 for ch in text if ord(ch) > 127) - replaced
+    return text if valid_non_ascii > broken_runs else None
+
+
 def _looks_binary(text: str) -> bool:
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
     return controls > MAX_CONTROL_SHARE * max(len(text), 1)
@@ -74,9 +87,9 @@ def decode(data: bytes) -> tuple[str, str]:
         raise DecodeError("empty", "empty file")
     bom = sniff_bom(data)
     if bom is not None:
-        codec, _ = bom
+        codec, size = bom
         try:
-            text = data.decode(codec)
+            text = data[size:].decode(codec)
         except UnicodeDecodeError as exc:
             raise DecodeError("undecodable", f"starts with a {codec} byte-order mark but is not {codec}: {exc.reason} "
                                              f"at byte {exc.start}") from None
@@ -88,11 +101,21 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             raise DecodeError("binary", "binary file (NUL bytes)") from None
     if b"\x00" in data:
-        raise DecodeError("binary", "binary file (NUL bytes)")
+        # Non-Latin UTF-16 has no NUL pattern to spot; the detector still knows it from binary data.
+        best = from_bytes(data[:SNIFF_BYTES * 8]).best()
+        if best is None or not best.encoding.startswith(("utf_16", "utf_32")):
+            raise DecodeError("binary", "binary file (NUL bytes)")
+        try:
+            return _checked(data.decode(best.encoding), best.encoding)
+        except UnicodeDecodeError:
+            raise DecodeError("binary", "binary file (NUL bytes)") from None
     try:
         return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return _checked(mostly, UTF8_REPLACED)
     encoding = _legacy(data)
     if encoding is None:
         raise DecodeError("undecodable", "not text in UTF-8, UTF-16 or a known legacy encoding")
@@ -119,4 +142,4 @@ def _checked(text: str, encoding: str) -> tuple[str, str]:
         raise DecodeError("empty", "empty file (only whitespace)")
     if _looks_binary(text):
         raise DecodeError("binary", f"binary file (control characters after decoding as {encoding})")
-    return text, encoding
+    return text, encoding if encoding == UTF8_REPLACED else codecs.lookup(encoding).name

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import fnmatch
 import hashlib
 import os
 import re
@@ -42,15 +43,17 @@ class Shard:
         return int.from_bytes(digest, "big") % self.count == self.index
 
 
-def compile_glob(pattern: str) -> re.Pattern:
-    """A gitignore-style pattern: `**` spans folders, `*` and `?` stay inside one; without a `/` it matches the
-    file name at any depth."""
+def _normalise_glob(pattern: str) -> str:
     pattern = pattern.strip()
     if not pattern:
         raise ValueError("--glob: empty pattern")
-    if "/" not in pattern:
-        pattern = "**/" + pattern
-    pattern = pattern.lstrip("/")
+    return ("**/" + pattern if "/" not in pattern else pattern).lstrip("/")
+
+
+def compile_glob(pattern: str) -> re.Pattern:
+    """A gitignore-style pattern: `**` spans folders, `*` and `?` stay inside one; without a `/` it matches the
+    file name at any depth."""
+    pattern = _normalise_glob(pattern)
     out, i = [], 0
     while i < len(pattern):
         if pattern.startswith("**/", i):
@@ -80,14 +83,31 @@ def compile_glob(pattern: str) -> re.Pattern:
     return re.compile("".join(out) + r"\Z")
 
 
+def folder_filter(pattern: str):
+    """Whether a folder (relative path) can hold a file the pattern matches: the walk skips the others."""
+    segments = _normalise_glob(pattern).split("/")
+
+    def could_hold(folder: str) -> bool:
+        for i, name in enumerate(folder.split("/")):
+            if "**" in segments[i]:
+                return True
+            if i >= len(segments) - 1 or not fnmatch.fnmatchcase(name, segments[i]):
+                return False
+        return True
+
+    return could_hold
+
+
 def walk(root: Path, glob: str | None = None, shard: Shard | None = None,
          exclude: tuple[Path, ...] = ()) -> Iterator[Entry]:
-    """Files under `root` in sorted path order (depth first). Hidden entries and `exclude` folders are passed over; a symlinked
-    folder is followed unless it leads back into its own ancestry (a loop, reported as an error entry)."""
+    """Files under `root` in sorted path order (depth first). Hidden entries and `exclude` folders are passed
+    over; a symlinked folder is followed unless it leads back into its own ancestry (a loop, reported as an
+    error entry)."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: not a folder")
     matcher = compile_glob(glob) if glob else None
+    may_hold = folder_filter(glob) if glob else (lambda folder: True)
     excluded = {_identity(p) for p in exclude if p.exists()}
 
     def selected(rel: str) -> bool:
@@ -118,7 +138,7 @@ def walk(root: Path, glob: str | None = None, shard: Shard | None = None,
                     yield Entry(rel, path, ("unreadable", exc.strerror or str(exc)))
                 continue
             if is_dir:
-                if identity in excluded:
+                if identity in excluded or not may_hold(rel):
                     continue
                 if identity in ancestry:
                     if shard is None or shard.owns(rel):

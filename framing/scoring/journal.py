@@ -30,7 +30,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, fingerprint TEXT, status TEXT NOT NULL, records_done INTEGER NOT NULL,
-    run INTEGER NOT NULL, ord INTEGER NOT NULL);
+    run INTEGER NOT NULL, position INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS chunks (
     path TEXT NOT NULL, seq INTEGER NOT NULL,
     sentences_start INTEGER NOT NULL, sentences_end INTEGER NOT NULL,
@@ -65,7 +65,7 @@ class Chunk:
 class _Pending:
     """A file's uncommitted progress: where its current chunk starts, how far it is resolved."""
 
-    ord: int
+    position: int
     fingerprint: str | None
     reset: bool
     start: dict[str, int]
@@ -106,6 +106,14 @@ class Journal:
         self.close()
 
     def open(self) -> None:
+        """Lock the folder, check the settings, cut off what no commit covers, and start a new run."""
+        try:
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         self._lock_fd = os.open(self.dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -134,7 +142,7 @@ class Journal:
                 os.fsync(handle.fileno())
             self._logs[name] = handle
             self._offset[name] = self._synced[name] = self._resolved[name] = committed[name]
-        _fsync_dir(self.dir)
+        fsync_dir(self.dir)
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
             self.run = int(self._meta("run") or 0) + 1
@@ -175,14 +183,15 @@ class Journal:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def begin_file(self, path: str, ord: int, fingerprint: str | None, reset: bool, records_done: int = 0) -> None:
+    def begin_file(self, path: str, position: int, fingerprint: str | None, reset: bool,
+                   records_done: int = 0) -> None:
         """Start (reset=True: drop what an earlier run kept for it) or resume a file."""
         here = dict(self._offset)
-        self._pending[path] = _Pending(ord, fingerprint, reset, here, dict(here), records_done)
+        self._pending[path] = _Pending(position, fingerprint, reset, here, dict(here), records_done)
 
-    def mark_seen(self, path: str, ord: int) -> None:
+    def mark_seen(self, path: str, position: int) -> None:
         """An unchanged file, already scored: it belongs to this run's tables without new work."""
-        self._seen.append((path, ord))
+        self._seen.append((path, position))
         if len(self._seen) >= SEEN_FLUSH:
             self._flush_seen()
 
@@ -193,12 +202,11 @@ class Journal:
         self._logs[stream].write(data)
         self._offset[stream] += len(data)
 
-    def resolved(self, path: str, record: int | None, sentences: int = 0, articles: int = 0, errors: int = 0) -> None:
-        """Everything written so far belongs to `path` and is complete up to `record`."""
+    def resolved(self, path: str, record: int, sentences: int = 0, articles: int = 0, errors: int = 0) -> None:
+        """Everything written so far belongs to `path` and is complete up to its `record` (line, item, or 1)."""
         pending = self._pending[path]
         pending.end = self._resolved = dict(self._offset)
-        if record is not None:
-            pending.records_done = max(pending.records_done, record)
+        pending.records_done = max(pending.records_done, record)
         for name, n in zip(STREAMS, (sentences, articles, errors)):
             pending.counts[name] += n
 
@@ -222,7 +230,7 @@ class Journal:
                     p.reset = False
                 self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
                                  (path, p.fingerprint, "done" if p.done else "partial", p.records_done, self.run,
-                                  p.ord))
+                                  p.position))
                 if p.end != p.start:
                     seq = self._db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM chunks WHERE path = ?",
                                            (path,)).fetchone()[0]
@@ -232,13 +240,13 @@ class Journal:
             self._write_seen()
             self._db.execute("INSERT OR REPLACE INTO committed VALUES (0, ?, ?, ?)",
                              tuple(self._resolved[s] for s in STREAMS))
-        self._pending = {path: _Pending(p.ord, p.fingerprint, False, dict(p.end), dict(p.end), p.records_done)
+        self._pending = {path: _Pending(p.position, p.fingerprint, False, dict(p.end), dict(p.end), p.records_done)
                          for path, p in self._pending.items() if not p.done}
 
     def _write_seen(self) -> None:
         if self._seen:
-            self._db.executemany("UPDATE files SET run = ?, ord = ? WHERE path = ?",
-                                 [(self.run, ord, path) for path, ord in self._seen])
+            self._db.executemany("UPDATE files SET run = ?, position = ? WHERE path = ?",
+                                 [(self.run, position, path) for path, position in self._seen])
             self._seen = []
 
     def _flush_seen(self) -> None:
@@ -251,12 +259,12 @@ class Journal:
     def unfinished(self) -> list[str]:
         """Files seen in this run that are not done (none after a complete run)."""
         return [r[0] for r in self._db.execute("SELECT path FROM files WHERE run = ? AND status != 'done' "
-                                               "ORDER BY ord", (self.run,))]
+                                               "ORDER BY position", (self.run,))]
 
     def chunks(self) -> Iterator[Chunk]:
         """The committed chunks of this run's files, in walk order then write order."""
         rows = self._db.execute(
-            "SELECT c.* FROM chunks c JOIN files f ON f.path = c.path WHERE f.run = ? ORDER BY f.ord, c.seq",
+            "SELECT c.* FROM chunks c JOIN files f ON f.path = c.path WHERE f.run = ? ORDER BY f.position, c.seq",
             (self.run,))
         for row in rows:
             path, _, s0, s1, a0, a1, e0, e1, ns, na, ne = row
@@ -281,7 +289,7 @@ class StateReader:
         self._db.close()
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .aggregate import UNCERTAIN, CorpusTotals
-from .tables import _Replacing, read_jsonl
+from .tables import AtomicFile, read_jsonl
 
 KNOWN_COLOURS = {"accusatory": "#d1495b", "humanitarian": "#2e86ab", "legal_argument": "#8e6bbf",
                  "background": "#8d99a6", UNCERTAIN: "#c9c9c9"}
@@ -58,6 +58,8 @@ h1{font-size:26px;margin:0 0 4px} h2{font-size:19px;margin:32px 0 12px}
 svg text{font:13px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#1f2933}
 svg .v{fill:#52606d}
 .legend{display:flex;flex-wrap:wrap;gap:14px;font-size:13px;margin-top:10px}
+.legend.sticky{position:sticky;top:0;z-index:1;background:#f5f6f8;padding:8px 0;margin:0}
+.legend .note{margin-left:auto}
 .legend i,.chip i{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 .stack{display:flex;height:14px;border-radius:3px;overflow:hidden;background:#e4e7eb}
 .stack.big{height:22px}
@@ -147,7 +149,7 @@ def write_report(out: Path, totals: CorpusTotals, model_name: str, root: Path, s
     colours = _colours(labels)
     label_index = {label: i for i, label in enumerate([*labels, UNCERTAIN])}
     target = out / "report.html"
-    with _Replacing(target) as sink:
+    with AtomicFile(target) as sink:
         def w(text: str) -> None:
             sink.handle.write(text.encode("utf-8"))
 
@@ -178,7 +180,8 @@ def write_report(out: Path, totals: CorpusTotals, model_name: str, root: Path, s
           f'<div class="panel"><h3>Sentences by label</h3>{_bar_chart(sentence_rows)}</div>'
           f'<div class="panel"><h3>Articles by dominant framing</h3>{_bar_chart(article_rows)}</div></div>')
 
-        w("<h2>Articles</h2>")
+        w(f'<h2>Articles</h2><div class="legend sticky">{legend}<span class="note">hover a sentence for its '
+          f"scores</span></div>")
         if totals.articles > limit:
             w(f'<p class="note">Showing the first {limit:,} of {totals.articles:,} articles; every article is in '
               f"articles.jsonl.</p>")
@@ -198,13 +201,16 @@ def write_report(out: Path, totals: CorpusTotals, model_name: str, root: Path, s
                 body = _article_body(rows, label_index, labels)
             else:
                 body = _top_sentences(article, label_index)
-            title = article["title"] or article["article"]
+            name = f'<b>{_esc(article["title"])}</b><small>{_esc(article["article"])}</small>' if article["title"] \
+                else f'<b>{_esc(article["article"])}</b>'
             dominant = article["dominant"]
+            count = article["sentences"]
             w(f'<details class="article"{" open" if n < OPEN_ARTICLES else ""}><summary>'
-              f'<span class="t"><b>{_esc(title)}</b><small>{_esc(article["article"])}</small></span>'
+              f'<span class="t">{name}</span>'
               f'{_stack(article["shares"], labels)}'
               f'<span class="chip"><i class="c{label_index[dominant]}"></i>{_esc(dominant)}</span>'
-              f'<span class="meta">{article["sentences"]} sentences · conf {article["mean_confidence"]:.2f}</span>'
+              f'<span class="meta">{count} sentence{"s" if count != 1 else ""} · '
+              f'conf {article["mean_confidence"]:.2f}</span>'
               f'</summary><div class="body">{body}</div></details>')
 
         if n_errors:

@@ -17,20 +17,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
+from ..onnx_backend import INT8_FILE, ONNX_FILE
+from ..predict import FramingClassifier
 from ..segment import Span, segment
 from .aggregate import ArticleSummary, sentence_record
 from .discovery import Shard, walk
 from .journal import Journal
 from .reading import Article, Problem, SourceFile
+from .report import write_report
+from .tables import FORMATS, assemble
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("csv", "parquet")
 QUEUE_ITEMS = 256
 PROBLEMS_PER_BATCH = 1024  # a batch of unreadable files still ends, so memory stays bounded
-MODEL_FILES = ("config.json", "tokenizer.json", "vocab.txt", "*.safetensors", "*.bin", "*.onnx")
+MODEL_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt")
+WEIGHT_FILES = {"torch": ("*.safetensors", "*.bin"), "onnx": (ONNX_FILE,), "onnx-int8": (INT8_FILE,)}
 
 
 @dataclass
@@ -96,13 +100,13 @@ class ScoreSummary:
 @dataclass(frozen=True)
 class _Unchanged:
     rel: str
-    ord: int
+    position: int
 
 
 @dataclass(frozen=True)
 class _FileStart:
     rel: str
-    ord: int
+    position: int
     fingerprint: str | None
     reset: bool
     after: int
@@ -127,10 +131,11 @@ class _Failed:
 _END = object()
 
 
-def model_fingerprint(path: Path) -> str:
-    """Content hash of what decides the scores, so results of a changed model are never mixed with old ones."""
+def model_fingerprint(path: Path, backend: str) -> str:
+    """Content hash of what decides the scores with this backend, so results of a changed model are never mixed
+    with old ones (and exporting ONNX files beside torch weights does not count as a change)."""
     digest = hashlib.blake2b(digest_size=16)
-    for pattern in MODEL_FILES:
+    for pattern in (*MODEL_FILES, *WEIGHT_FILES.get(backend, ("*.safetensors", "*.bin", "*.onnx"))):
         for file in sorted(path.glob(pattern)):
             digest.update(file.name.encode())
             with open(file, "rb") as f:
@@ -161,9 +166,9 @@ class _Reader(threading.Thread):
     def run(self) -> None:
         state = self.journal.reader()
         try:
-            for ord, entry in enumerate(walk(self.options.root, self.options.glob, self.options.shard,
+            for position, entry in enumerate(walk(self.options.root, self.options.glob, self.options.shard,
                                              exclude=(self.options.out,))):
-                self._file(ord, entry, state)
+                self._file(position, entry, state)
             self.put(_END)
         except _Stopped:
             pass
@@ -175,7 +180,7 @@ class _Reader(threading.Thread):
         finally:
             state.close()
 
-    def _file(self, ord: int, entry, state) -> None:
+    def _file(self, position: int, entry, state) -> None:
         opts = self.options
         source = SourceFile(entry, opts.max_bytes, opts.text_field)
         fingerprint = source.fingerprint()
@@ -183,13 +188,13 @@ class _Reader(threading.Thread):
         after, reset = 0, True
         if fingerprint is not None and known is not None and known.fingerprint == fingerprint:
             if known.status == "done":
-                self.put(_Unchanged(entry.rel, ord))
+                self.put(_Unchanged(entry.rel, position))
                 return
             after, reset = known.records_done, False
-        self.put(_FileStart(entry.rel, ord, fingerprint, reset, after))
+        self.put(_FileStart(entry.rel, position, fingerprint, reset, after))
         try:
             for record in source.records(after):
-                if record.record is not None and record.record <= after:
+                if _number(record) <= after:
                     continue
                 if isinstance(record, Problem):
                     self.put(record)
@@ -212,8 +217,14 @@ class _Stopped(Exception):
     pass
 
 
+def _number(record: Article | Problem) -> int:
+    """Where a record sits in its file for resuming: its line or item, 1 for the only record of a file."""
+    return record.record if record.record is not None else 1
+
+
 def _batches(items: queue.Queue, journal: Journal, batch_sentences: int, bar) -> Iterator[list]:
-    """Items in stream order, cut after the article that brings a batch to `batch_sentences` sentences."""
+    """Items in stream order, in batches of at least `batch_sentences` sentences. A full batch is cut just before
+    the next file or article starts, so a file's closing items (its last problems, its end) commit with it."""
     batch: list = []
     sentences = problems = 0
     while True:
@@ -225,17 +236,18 @@ def _batches(items: queue.Queue, journal: Journal, batch_sentences: int, bar) ->
         if isinstance(item, _Unchanged):
             # Not part of any batch: an unchanged file adds no work, and resumed runs must cut batches
             # exactly where uninterrupted ones did.
-            journal.mark_seen(item.rel, item.ord)
+            journal.mark_seen(item.rel, item.position)
             bar.update(1)
             continue
+        if isinstance(item, (_FileStart, _Scorable)) and (sentences >= batch_sentences
+                                                          or problems >= PROBLEMS_PER_BATCH):
+            yield batch
+            batch, sentences, problems = [], 0, 0
         batch.append(item)
         if isinstance(item, _Scorable):
             sentences += len(item.spans)
         elif isinstance(item, Problem):
             problems += 1
-        if sentences >= batch_sentences or problems >= PROBLEMS_PER_BATCH:
-            yield batch
-            batch, sentences, problems = [], 0, 0
     yield batch
 
 
@@ -249,16 +261,13 @@ def score_folder(options: ScoreOptions, classifier=None,
 
     `on_batch(n)` is called after batch n is written and before it is committed (tests use it to crash there).
     """
-    from ..predict import FramingClassifier
-    from .report import write_report
-    from .tables import assemble
-
     if not options.root.is_dir():
         raise FileNotFoundError(f"{options.root}: not a folder")
     clf = classifier or FramingClassifier.from_pretrained(options.model, backend=options.backend,
                                                           batch_size=options.model_batch_size)
     labels = clf.labels
-    settings = {"model": model_fingerprint(options.model), "backend": getattr(clf.backend, "name", options.backend),
+    backend = getattr(clf.backend, "name", options.backend)
+    settings = {"model": model_fingerprint(options.model, backend), "backend": backend,
                 "labels": labels, "min_confidence": options.min_confidence, "text_field": options.text_field,
                 "max_bytes": options.max_bytes, "summary_only": options.summary_only}
     summary = ScoreSummary()
@@ -280,7 +289,7 @@ def score_folder(options: ScoreOptions, classifier=None,
                 journal.commit()
                 elapsed = time.perf_counter() - started
                 bar.set_postfix_str(f"{summary.new_articles / elapsed:.1f} articles/s, "
-                                    f"{summary.new_sentences / elapsed:.0f} sentences/s", refresh=False)
+                                    f"{summary.new_sentences / elapsed:.0f} sentences/s")
             journal.commit()
         finally:
             reader.stop.set()
@@ -291,11 +300,11 @@ def score_folder(options: ScoreOptions, classifier=None,
             raise RuntimeError(f"{len(unfinished)} file(s) not finished, e.g. {unfinished[0]}")
         summary.unchanged_files = summary.files - summary.scored_files
         totals = assemble(journal, options.out, labels, summary_only=options.summary_only, formats=options.formats)
+        write_report(options.out, totals, model_name=clf.name, root=options.root, summary_only=options.summary_only,
+                     limit=options.report_limit)
     summary.seconds = time.perf_counter() - started
     summary.articles, summary.sentences = totals.articles, totals.sentences
     summary.errors, summary.error_reasons = sum(totals.errors.values()), dict(totals.errors)
-    write_report(options.out, totals, model_name=clf.name, root=options.root, summary_only=options.summary_only,
-                 limit=options.report_limit)
     summary.outputs = sorted(p for p in options.out.iterdir() if p.is_file() and not p.name.startswith("."))
     return summary
 
@@ -307,7 +316,7 @@ def _score_batch(batch: list, clf, labels: list[str], options: ScoreOptions, jou
     row = 0
     for item in batch:
         if isinstance(item, _FileStart):
-            journal.begin_file(item.rel, item.ord, item.fingerprint, item.reset, item.after)
+            journal.begin_file(item.rel, item.position, item.fingerprint, item.reset, item.after)
             summary.scored_files += 1
             summary.resumed_files += item.after > 0
         elif isinstance(item, _Scorable):
@@ -322,13 +331,13 @@ def _score_batch(batch: list, clf, labels: list[str], options: ScoreOptions, jou
                     lines.append(_dump(record))
             journal.append("sentences", lines)
             journal.append("articles", [_dump(agg.to_dict())])
-            journal.resolved(article.file, article.record, sentences=len(item.spans), articles=1)
+            journal.resolved(article.file, _number(article), sentences=len(item.spans), articles=1)
             summary.new_articles += 1
             summary.new_sentences += len(item.spans)
         elif isinstance(item, Problem):
             log.warning("%s", item)
             journal.append("errors", [_dump(item.to_dict())])
-            journal.resolved(item.file, item.record, errors=1)
+            journal.resolved(item.file, _number(item), errors=1)
         elif isinstance(item, _FileEnd):
             journal.end_file(item.rel)
             bar.update(1)

@@ -6,14 +6,18 @@ half-written table.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterator
 
 from .aggregate import UNCERTAIN, CorpusTotals
-from .journal import STREAMS, Journal
+from .journal import STREAMS, Journal, fsync_dir
 
+log = logging.getLogger(__name__)
+
+FORMATS = ("csv", "parquet")
 COPY_CHUNK = 1 << 20
 TABLE_ROWS = 10_000
 
@@ -25,7 +29,7 @@ def assemble(journal: Journal, out: Path, labels: list[str], summary_only: bool 
     targets = {s: out / f"{s}.jsonl" for s in streams}
     with ExitStack() as stack:
         sources = {s: stack.enter_context(open(journal.log_path(s), "rb")) for s in streams}
-        sinks = {s: stack.enter_context(_Replacing(targets[s])) for s in streams}
+        sinks = {s: stack.enter_context(AtomicFile(targets[s])) for s in streams}
         for chunk in journal.chunks():
             for s in streams:
                 start, end = chunk.ranges[s]
@@ -35,13 +39,19 @@ def assemble(journal: Journal, out: Path, labels: list[str], summary_only: bool 
         totals.add_article(row)
     for row in read_jsonl(targets["errors"]):
         totals.add_error(row)
-    for fmt in formats:
-        for s in streams:
-            write_table(targets[s], out / f"{s}.{fmt}", s, labels, fmt)
+    for fmt in FORMATS:
+        for s in STREAMS:
+            target = out / f"{s}.{fmt}"
+            if fmt in formats and s in streams:
+                write_table(targets[s], target, s, labels, fmt)
+            elif target.exists():
+                # left by an earlier run with --format: it would no longer match the JSONL tables
+                log.info("removing %s (not requested in this run, so it would be out of date)", target)
+                target.unlink()
     return totals
 
 
-class _Replacing:
+class AtomicFile:
     """A binary file written under a temporary name, fsynced and moved into place on success."""
 
     def __init__(self, target: Path):
@@ -49,7 +59,7 @@ class _Replacing:
         self.tmp = target.with_name(f".{target.name}.tmp")
         self.handle = None
 
-    def __enter__(self) -> "_Replacing":
+    def __enter__(self) -> "AtomicFile":
         self.handle = open(self.tmp, "wb")
         return self
 
@@ -59,13 +69,9 @@ class _Replacing:
         self.handle.close()
         if exc_type is None:
             os.replace(self.tmp, self.target)
+            fsync_dir(self.target.parent)
         else:
             self.tmp.unlink(missing_ok=True)
-
-
-def replace_text(target: Path, text: str) -> None:
-    with _Replacing(target) as r:
-        r.handle.write(text.encode("utf-8"))
 
 
 def _copy(src, dst, start: int, end: int) -> None:
@@ -152,3 +158,4 @@ def write_table(source: Path, target: Path, stream: str, labels: list[str], fmt:
     with open(tmp, "rb") as f:
         os.fsync(f.fileno())
     os.replace(tmp, target)
+    fsync_dir(target.parent)

@@ -62,7 +62,7 @@ def _fixed_paths(app: FastAPI) -> set[str]:
 
 
 def _error(loc, msg: str, kind: str) -> dict:
-    loc = [p for p in loc]
+    loc = list(loc)
     field = ".".join(str(p) for p in loc[1:] if p is not None) if loc[:1] == ["body"] else ".".join(map(str, loc))
     return {"loc": loc, "field": field or "body", "msg": msg, "type": kind}
 

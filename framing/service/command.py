@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from dataclasses import fields
 
 from ..predict import BACKENDS
 from .settings import ServiceSettings
@@ -39,11 +41,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .app import create_app
 
-    names = ("model", "host", "port", "backend", "max_batch", "max_wait_ms", "batching", "max_queue", "max_body_bytes",
-             "max_sentences", "max_chars", "request_timeout_s", "api_key", "cors_origins")
-    settings = ServiceSettings.from_sources(os.environ, **{n: getattr(args, n) for n in names})
+    # every settings field has an option of the same dest; None means "not given", so env and defaults stay
+    settings = ServiceSettings.from_sources(os.environ, **{f.name: getattr(args, f.name) for f in fields(ServiceSettings)})
     if not (settings.model / "config.json").is_file():
         raise FileNotFoundError(f"{settings.model}: not a model folder (no config.json); pass --model or set FRAMING_MODEL")
+    if settings.api_key is None and settings.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {settings.host} without an API key; anyone who can reach it can use it",
+              file=sys.stderr)
     print(f"serving {settings.model} on http://{settings.host}:{settings.port}  (docs /docs, metrics /metrics, "
           f"API key {'required' if settings.api_key else 'off'}, micro-batching {'on' if settings.batching else 'off'})",
           flush=True)

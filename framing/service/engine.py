@@ -80,8 +80,11 @@ class ClassificationService:
         s = self.settings
         try:
             async with asyncio.timeout(s.request_timeout_s):
-                # segmentation is CPU work: off the event loop so other requests keep flowing
-                prepared = await asyncio.to_thread(lambda: [prepare(d, s.max_chars) for d in docs])
+                if any(d.text is not None for d in docs):
+                    # segmentation is CPU work: off the event loop so other requests keep flowing
+                    prepared = await asyncio.to_thread(lambda: [prepare(d, s.max_chars) for d in docs])
+                else:
+                    prepared = [prepare(d, s.max_chars) for d in docs]
                 total = sum(len(p.texts) for p in prepared)
                 if total > s.max_sentences:
                     raise TooManySentences(loc, total, s.max_sentences)
