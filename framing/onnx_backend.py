@@ -13,6 +13,7 @@ import inspect
 import logging
 import math
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +30,9 @@ EXPORT_TOLERANCE = 1e-3
 # for MatMul weights only, one scale per output channel, and `fp32_nodes` kept in fp32: the whole first layer
 # and the feed-forward down-projections of the first half of the layers. Activations get one int8 scale per
 # batch, which outliers make coarse (the down-projections read the GELU output, where they are worst), and an
-# early layer's error passes through every later one. Quantising every MatMul per-tensor changed the label of
-# 1.8 % of dev sentences and 3.2 % of test ones; per-channel 0.8 % and 1.9 %; this setting 0.4 % and 0.2 %,
-# at about 15 % less speed than quantising everything. The embedding Gather stays fp32 (no speed to gain).
+# early layer's error passes through every later one. Against the fp32 labels, quantising every MatMul changed
+# 1.8 % of dev sentences per-tensor, 0.8 % (and 1.9 % of test) per-channel; this setting 0.4 % of dev and 0.2 % of
+# test, for about 15 % less speed. Quantising the embedding Gather too shrinks the file but gained no speed.
 QUANTIZE_OP_TYPES = ["MatMul"]
 QUANTIZE_PER_CHANNEL = True
 FP32_DOWN_PROJECTION_SHARE = 0.5
@@ -66,6 +67,10 @@ class OnnxBackend:
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle workers sleep instead of spinning: a batch's ops run for milliseconds, so waking costs little, while
+        # spinning on a machine shared with other work took a core from them (int8 on the 2-core test machine
+        # with other jobs running: 121 sentences/s spinning, 158 without).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.file = Path(file)
         self.name = name
         self.session = ort.InferenceSession(str(self.file), options, providers=["CPUExecutionProvider"])
@@ -113,7 +118,7 @@ def export_onnx(model_dir: str | Path, quantize: bool = False) -> list[Path]:
         raise FileNotFoundError(f"{model_dir}: not a model folder (no config.json)")
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     # Eager attention traces to plain MatMul/Softmax, which onnxruntime fuses and quantises well; the SDPA trace
-    # came out about a quarter slower in fp32 and int8 on the benchmark model.
+    # ran 20-25 % slower, fp32 and int8 alike, with the default model's encoder.
     model = AutoModelForSequenceClassification.from_pretrained(model_dir, attn_implementation="eager")
     model = model.to("cpu").float().eval()
     accepted = inspect.signature(model.forward).parameters
@@ -124,8 +129,13 @@ def export_onnx(model_dir: str | Path, quantize: bool = False) -> list[Path]:
 
     fp32 = model_dir / ONNX_FILE
     partial = fp32.with_name(fp32.name + ".partial")
-    # The TorchScript exporter: the torch.export one needs onnxscript, which is not a dependency.
-    with torch.no_grad():
+    # The TorchScript exporter: the torch.export one needs onnxscript, which is not a dependency. Its warnings
+    # (shape tests in transformers' mask code, the rewrite of advanced indexing) say the trace may not generalise;
+    # _check_export below runs the graph on another batch size and length, which is what they ask for.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+        warnings.filterwarnings("ignore", message="Exporting aten::index operator")
+        warnings.filterwarnings("ignore", message="You are using the legacy TorchScript-based ONNX export")
         torch.onnx.export(model, (), str(partial), kwargs={k: trace[k] for k in names}, input_names=names,
                           output_names=["logits"], dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True,
                           dynamo=False)
