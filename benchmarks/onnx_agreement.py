@@ -30,18 +30,20 @@ from framing.predict import PROJECT_ROOT, FramingClassifier  # noqa: E402
 
 MIN_AGREEMENT = 99.0  # percent of sentences
 MAX_F1_LOSS = 0.5  # macro-F1 points
-# (description, quantize_onnx keyword arguments); nodes_to_exclude None is the library's rule (`fp32_nodes`: first
-# layer and early feed-forward down-projections in fp32), "all-down" every down-projection, [] nothing excluded.
+# (description, quantize_onnx keyword arguments); "exclude" picks the fp32 MatMuls from (weight MatMuls,
+# down-projections) in layer order, None is the library's rule (`fp32_nodes`).
 SETTINGS = [
-    ("MatMul+Gather, per-tensor", {"op_types": None, "per_channel": False, "nodes_to_exclude": []}),
-    ("MatMul+Gather, per-channel", {"op_types": None, "per_channel": True, "nodes_to_exclude": []}),
-    ("MatMul+Gather, reduce_range", {"op_types": None, "per_channel": False, "reduce_range": True,
-                                     "nodes_to_exclude": []}),
-    ("MatMul, per-tensor", {"per_channel": False, "nodes_to_exclude": []}),
-    ("MatMul, per-channel", {"per_channel": True, "nodes_to_exclude": []}),
-    ("MatMul, per-channel, all down-proj fp32", {"per_channel": True, "nodes_to_exclude": "all-down"}),
-    ("MatMul, per-tensor, fp32_nodes fp32", {"per_channel": False, "nodes_to_exclude": None}),
-    ("MatMul, per-channel, fp32_nodes fp32 *", {"per_channel": True, "nodes_to_exclude": None}),
+    ("MatMul+Gather, per-tensor", {"op_types": None, "per_channel": False}, lambda mm, down: []),
+    ("MatMul+Gather, per-channel", {"op_types": None, "per_channel": True}, lambda mm, down: []),
+    ("MatMul+Gather, reduce_range", {"op_types": None, "per_channel": False, "reduce_range": True},
+     lambda mm, down: []),
+    ("MatMul, per-tensor", {"per_channel": False}, lambda mm, down: []),
+    ("MatMul, per-channel", {"per_channel": True}, lambda mm, down: []),
+    ("MatMul, per-channel, all down-proj fp32", {"per_channel": True}, lambda mm, down: down),
+    ("MatMul, per-channel, layer 0 + down 1-2 fp32", {"per_channel": True},
+     lambda mm, down: mm[:mm.index(down[0]) + 1] + down[1:3]),
+    ("MatMul, per-tensor, fp32_nodes fp32", {"per_channel": False}, None),
+    ("MatMul, per-channel, fp32_nodes fp32 *", {"per_channel": True}, None),
 ]
 
 
@@ -100,10 +102,10 @@ def main() -> int:
     if args.compare_settings:
         print("\nquantisation settings (same fp32 graph, dynamic QInt8 weights; * = the library default):")
         with tempfile.TemporaryDirectory() as tmp:
-            for name, kwargs in SETTINGS:
-                if kwargs["nodes_to_exclude"] == "all-down":
-                    kwargs = {**kwargs, "nodes_to_exclude": weight_matmuls(model / ONNX_FILE)[1]}
-                out = quantize_onnx(model / ONNX_FILE, Path(tmp) / "variant.int8.onnx", **kwargs)
+            for name, kwargs, exclude in SETTINGS:
+                excluded = exclude(*weight_matmuls(model / ONNX_FILE)) if exclude else None
+                out = quantize_onnx(model / ONNX_FILE, Path(tmp) / "variant.int8.onnx", nodes_to_exclude=excluded,
+                                    **kwargs)
                 clf = FramingClassifier(OnnxBackend(out, name="variant"), torch_clf.tokenizer, torch_clf.labels,
                                         max_length=torch_clf.max_length, batch_size=torch_clf.batch_size)
                 row(f"  {name} ({out.stat().st_size / 2**20:.0f} MiB)", clf)
