@@ -30,10 +30,10 @@ EXPORT_TOLERANCE = 1e-3
 # layer's feed-forward down-projection) kept in fp32. Activations get one int8 scale per batch, which outliers
 # make coarse; they are largest where the down-projection reads the GELU output, and an early layer's error
 # passes through every later one. Against the fp32 labels, quantising every MatMul changed 1.8 % of dev sentences
-# per-tensor and 0.8 % (1.9 % of test) per-channel; this setting 0.8 % of dev and 1.1 % of test, with fewer
-# errors made than fixed, at no measurable speed cost. Keeping the whole first layer and the down-projections of
-# layers 1-2 in fp32 as well changed only 0.4 % and 0.2 % but cost a quarter of the speed, and the int8 path then
-# fell below 5 times the plain transformers pipeline. Quantising the embedding Gather shrinks the file, no faster.
+# per-tensor and 0.8 % (1.9 % of test) per-channel; this setting 0.8 % of dev and 1.1 % of test at the same speed.
+# Keeping the rest of the first layer and the down-projections of layers 1-2 in fp32 too changed only 0.4 % and
+# 0.2 %, but cost a quarter of the speed and left the int8 path at 4.3 times the plain transformers pipeline
+# instead of the 5 times asked for. Quantising the embedding Gather shrinks the file, and is no faster.
 QUANTIZE_OP_TYPES = ["MatMul"]
 QUANTIZE_PER_CHANNEL = True
 FP32_DOWN_PROJECTIONS = 1
@@ -68,9 +68,9 @@ class OnnxBackend:
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle workers sleep instead of spinning: a batch's ops run for milliseconds, so waking costs little, while
-        # spinning on a machine shared with other work took a core from them (int8 on the 2-core test machine
-        # with other jobs running: 121 sentences/s spinning, 158 without).
+        # Idle workers sleep instead of spinning: a batch's ops run for milliseconds, so waking costs little
+        # (within 2 % on a quiet 2-core machine), while spinning where other work shares the cores takes a core
+        # from it (int8 on the same machine with other jobs running: 121 sentences/s spinning, 158 without).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.file = Path(file)
         self.name = name
