@@ -4,7 +4,9 @@
     .venv/bin/python benchmarks/throughput.py --model runs/default-v0 --n 2000 --paths pipeline-b1,onnx-int8
 
 The same N sentences (data/framing/*.jsonl in file order, cycled when there are fewer) go through each path, in
-its own subprocess so that the peak memory (ru_maxrss of that child, from wait4) belongs to that path alone.
+its own subprocess so that the peak memory belongs to that path alone: the child's VmHWM from /proc/self/status
+(its own address space since exec; the ru_maxrss that wait4 reports would start at the parent's size, because
+Linux carries the forked copy's high-water mark across exec).
 The time counted is classification only; loading is reported apart. Every path's labels are compared with the
 first path's, so a fast path that computes something else shows up. Exports the ONNX files when missing.
 """
@@ -90,23 +92,31 @@ def run_path(path: str, model: Path, n: int) -> dict:
     loaded = time.perf_counter()
     labels = classify(texts)
     done = time.perf_counter()
-    return {"path": path, "n": len(texts), "seconds": done - loaded, "load_seconds": loaded - started, "labels": labels}
+    return {"path": path, "n": len(texts), "seconds": done - loaded, "load_seconds": loaded - started,
+            "labels": labels, "peak_rss_mib": peak_rss_mib()}
+
+
+def peak_rss_mib() -> float:
+    """This process's resident high-water mark since exec."""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux; no /proc elsewhere
 
 
 # -- parent ---------------------------------------------------------------------------------------------------
 
 def spawn(path: str, model: Path, n: int) -> dict:
-    """Run one path in a fresh interpreter; peak RSS comes from the kernel's accounting of that child."""
+    """Run one path in a fresh interpreter, which reports its own time and peak memory."""
     cmd = [sys.executable, __file__, "--child", path, "--model", str(model), "--n", str(n)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
     if proc.returncode != 0:
         raise SystemExit(f"{path}: child exited with {proc.returncode}")
-    result = json.loads(out.strip().splitlines()[-1])
-    result["peak_rss_mib"] = usage.ru_maxrss / 1024  # KiB on Linux
-    return result
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
