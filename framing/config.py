@@ -41,6 +41,7 @@ class TrainConfig:
     mixed_precision: str = "auto"
     num_threads: int = 0
     group_by_length: bool = True
+    calibrate: bool = True    # fit a temperature on dev and fold it into the classifier (labels unchanged)
     # Output.
     output_dir: str = "models/default"
     task_name: str = "framing"

@@ -51,7 +51,7 @@ or, with sentence segmentation and character offsets, `framing.FramingClassifier
 | test | {_f(test and test['macro_f1'])} | {_f(test and test['accuracy'])} | {_f(test and test['ece'])} | {_f(test and test['majority_baseline_macro_f1'])} |
 
 Best dev epoch {metrics['best_epoch']} of {metrics['epochs_run']}; training took {metrics['train_seconds']:.0f} s.
-The full evaluation is in `report.md` (test) and `dev_report.md`; all settings in `training_config.json`.
+{_calibration_line(metrics.get('calibration'))}The full evaluation is in `report.md` (test) and `dev_report.md`; all settings in `training_config.json`.
 
 ## Intended use and limits
 - Meant for research on how news text frames conflicts: sentence-level tendencies aggregated over many
@@ -59,6 +59,15 @@ The full evaluation is in `report.md` (test) and `dev_report.md`; all settings i
 - One label per sentence: sentences that mix framings get the dominant one, and the annotation guide's
   hard cases (law words in descriptions, accusations by contrast) are where most errors are.
 - Trained on English text; on other languages, genres or label sets its scores are not calibrated.
-- Scores are softmax probabilities; check the ECE above before reading them as confidence.
+- Scores are softmax probabilities; check the test ECE above before reading them as confidence (the dev
+  ECE is optimistic when the temperature was fitted on dev).
 """
     (folder / "README.md").write_text(text, encoding="utf-8")
+
+
+def _calibration_line(calibration: dict | None) -> str:
+    if not calibration:
+        return "Probabilities are the fine-tuned model's own (no temperature scaling).\n"
+    return (f"Probabilities are temperature-scaled: T = {calibration['temperature']:.3f}, fitted on dev and folded into "
+            f"the classifier layer (dev ECE {calibration['dev_ece_before']:.3f} before, "
+            f"{calibration['dev_ece_after']:.3f} after; labels unchanged).\n")

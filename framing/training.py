@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Sampler
 
+from .calibration import apply_temperature, fit_temperature
 from .config import TrainConfig
 from .data import Example, label_counts, make_splits, read_examples
 from .encoders import resolve_encoder
@@ -195,11 +196,22 @@ def train(cfg: TrainConfig) -> dict:
     accelerator.wait_for_everyone()
     final = accelerator.unwrap_model(model)
     final.load_state_dict(best_state)
-    dev_metrics, _ = _evaluate(final, tokenizer, dev_set, labels, cfg.eval_batch_size)
+    dev_metrics, dev_probs = _evaluate(final, tokenizer, dev_set, labels, cfg.eval_batch_size)
+    calibration = None
+    if cfg.calibrate:
+        gold = np.array([labels.index(e.label) for e in dev_set], dtype=np.int64)
+        temperature = fit_temperature(dev_probs, gold)
+        apply_temperature(final, temperature)
+        ece_before = dev_metrics["ece"]
+        dev_metrics, _ = _evaluate(final, tokenizer, dev_set, labels, cfg.eval_batch_size)
+        calibration = {"temperature": round(temperature, 4), "dev_ece_before": ece_before,
+                       "dev_ece_after": dev_metrics["ece"]}
+        log.info("calibration: temperature %.3f fitted on dev, dev ECE %.3f -> %.3f", temperature, ece_before,
+                 dev_metrics["ece"])
     test_metrics, test_probs = (_evaluate(final, tokenizer, test_set, labels, cfg.eval_batch_size)
                                 if test_set else (None, None))
     metrics = {"dev": dev_metrics, "test": test_metrics, "best_epoch": best_epoch, "epochs_run": len(history),
-               "train_seconds": round(train_seconds, 1), "history": history,
+               "train_seconds": round(train_seconds, 1), "history": history, "calibration": calibration,
                "data": {"train": label_counts(train_set), "dev": label_counts(dev_set), "test": label_counts(test_set)}}
     if main:
         _save(cfg, encoder_path, final, tokenizer, metrics, test_set, test_probs, dev_set)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from framing.config import TrainConfig
-from framing.data import DataError
+from framing.data import DataError, read_examples
 from framing.predict import FramingClassifier
 from framing.training import LengthGroupedBatches, class_weights, train
 from framing.data import Example
@@ -115,3 +115,20 @@ def test_length_grouped_batches_cover_every_index_once():
     assert sorted(i for b in first for i in b) == list(range(103))
     assert len(first) == len(sampler) == 13
     assert list(sampler) != first  # reshuffled for the next epoch
+
+
+def test_training_records_calibration_and_saved_probs_are_calibrated(trained):
+    files, out, metrics = trained
+    cal = metrics["calibration"]
+    assert cal is not None and cal["temperature"] > 0
+    saved = json.loads((out / "metrics.json").read_text())
+    assert saved["calibration"] == cal
+    assert "temperature-scaled" in (out / "README.md").read_text()
+    # the saved folder gives the dev ECE recorded after scaling
+    from framing.evaluation import compute_metrics
+
+    dev = read_examples(files["dev"])
+    labels = list(FramingClassifier.from_pretrained(out).labels)
+    probs = FramingClassifier.from_pretrained(out).predict_proba([e.text for e in dev])
+    gold = np.array([labels.index(e.label) for e in dev])
+    assert compute_metrics(probs, gold, labels)["ece"] == pytest.approx(cal["dev_ece_after"], abs=1e-5)
