@@ -8,7 +8,7 @@ consecutive sentences of one source article (seeded, so every run builds the sam
 paragraphs. 80% become .txt files, 10% .html pages with navigation and scripts, 10% records of a few .jsonl
 files, spread over nested folders in a temporary directory.
 
-The scorer runs in a child process so that its peak RSS (ru_maxrss from wait4) is its own. The child also
+The scorer runs in a child process that reports its own peak RSS (childproc.py says why not wait4's). The child also
 samples its RSS after every batch, to show that memory stays flat as the run goes on; CPU time over wall
 time above 1 means more than one core was busy. Rates are counted from after model loading to the end
 (walking, reading, scoring, and writing the final tables and report).
@@ -20,7 +20,6 @@ import html
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +28,8 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from childproc import peak_rss_mib, run_child  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEED = 13
@@ -114,7 +115,7 @@ def child(args: argparse.Namespace) -> None:
         "sentences_per_s": summary.sentences_per_s, "batches": len(samples),
         "rss_mib_after_first_quarter": round(max(samples[:quarter]), 1) if samples else None,
         "rss_mib_last_quarter": round(max(samples[-quarter:]), 1) if samples else None,
-        "torch_threads": torch.get_num_threads(),
+        "torch_threads": torch.get_num_threads(), "peak_rss_mib": peak_rss_mib(),
     }))
 
 
@@ -149,14 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_progress:
             cmd.append("--no-progress")
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
+        figures, usage = run_child(cmd, "scorer")
         wall = time.perf_counter() - started
-        output = proc.stdout.read()
-        proc.stdout.close()
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"scorer failed with exit code {os.waitstatus_to_exitcode(status)}")
-        figures = json.loads(output.strip().splitlines()[-1])
         cpu = usage.ru_utime + usage.ru_stime
         print(f"model: {model}  backend: {args.backend}  torch threads: {figures['torch_threads']}  "
               f"cores: {os.cpu_count()}")
@@ -164,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
               f"skipped, {figures['batches']} batches")
         print(f"time: {figures['seconds']:.1f} s scoring (model loading excluded), {wall:.1f} s process wall")
         print(f"throughput: {figures['articles_per_s']:.1f} articles/s, {figures['sentences_per_s']:.0f} sentences/s")
-        print(f"peak RSS: {usage.ru_maxrss / 1024:.0f} MiB; RSS after the first quarter of batches "
+        print(f"peak RSS: {figures['peak_rss_mib']:.0f} MiB; RSS after the first quarter of batches "
               f"{figures['rss_mib_after_first_quarter']} MiB, in the last quarter "
               f"{figures['rss_mib_last_quarter']} MiB")
         print(f"CPU: {cpu:.1f} s user+sys over {wall:.1f} s wall = {cpu / wall:.2f} cores busy on average")

@@ -4,9 +4,8 @@
     .venv/bin/python benchmarks/throughput.py --model runs/default-v0 --n 2000 --paths pipeline-b1,onnx-int8
 
 The same N sentences (data/framing/*.jsonl in file order, cycled when there are fewer) go through each path, in
-its own subprocess so that the peak memory belongs to that path alone: the child's VmHWM from /proc/self/status
-(its own address space since exec; the ru_maxrss that wait4 reports would start at the parent's size, because
-Linux carries the forked copy's high-water mark across exec).
+its own subprocess so that the peak memory (measured by the child itself, see childproc.py) belongs to that path
+alone.
 The time counted is classification only; loading is reported apart. Every path's labels are compared with the
 first path's, so a fast path that computes something else shows up. Exports the ONNX files when missing.
 """
@@ -16,13 +15,14 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from childproc import peak_rss_mib, run_child  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PATHS = {
@@ -96,27 +96,13 @@ def run_path(path: str, model: Path, n: int) -> dict:
             "labels": labels, "peak_rss_mib": peak_rss_mib()}
 
 
-def peak_rss_mib() -> float:
-    """This process's resident high-water mark since exec."""
-    status = Path("/proc/self/status")
-    if status.is_file():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # kB
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux; no /proc elsewhere
-
 
 # -- parent ---------------------------------------------------------------------------------------------------
 
 def spawn(path: str, model: Path, n: int) -> dict:
     """Run one path in a fresh interpreter, which reports its own time and peak memory."""
     cmd = [sys.executable, __file__, "--child", path, "--model", str(model), "--n", str(n)]
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
-    if proc.returncode != 0:
-        raise SystemExit(f"{path}: child exited with {proc.returncode}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_child(cmd, path, cwd=PROJECT_ROOT)[0]
 
 
 def main() -> int:

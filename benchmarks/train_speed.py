@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,6 +28,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from childproc import run_child  # noqa: E402
 
 SETTINGS = ["pad128-shuffle-t2", "dynamic-shuffle-t2", "dynamic-grouped-t2", "dynamic-grouped-t1"]
 WARMUP_STEPS = 2
@@ -114,11 +114,8 @@ def main() -> int:
           f"{physical_cores()} physical; load average before {os.getloadavg()[0]:.2f}")
     results = []
     for s in settings:
-        out = subprocess.run([sys.executable, __file__, "--child", s, "--config", str(args.config), "--steps",
-                              str(args.steps)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-        if out.returncode != 0:
-            raise SystemExit(f"{s}: child exited with {out.returncode}")
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        results.append(run_child([sys.executable, __file__, "--child", s, "--config", str(args.config), "--steps",
+                                  str(args.steps)], s, cwd=ROOT)[0])
         print(f"  {s}: {results[-1]['step_seconds']:.3f} s/step", file=sys.stderr, flush=True)
     first = results[0]
     print(f"{'setting':<22} {'s/step':>7} {'tokens/batch':>13} {'dev eval s':>10} {'projected full run':>19} "

@@ -38,6 +38,14 @@ def fit_temperature(probs: np.ndarray, gold: np.ndarray) -> float:
     return float(np.clip(log_t.exp().item(), MIN_TEMPERATURE, MAX_TEMPERATURE))
 
 
+def scale_probs(probs: np.ndarray, temperature: float) -> np.ndarray:
+    """softmax(log(probs) / T): what the model gives once `apply_temperature(model, T)` is done."""
+    logits = np.log(np.clip(probs, 1e-12, None)) / temperature
+    logits -= logits.max(axis=1, keepdims=True)
+    scaled = np.exp(logits)
+    return scaled / scaled.sum(axis=1, keepdims=True)
+
+
 def classifier_layer(model: torch.nn.Module, num_labels: int) -> torch.nn.Linear:
     """The last linear layer that produces the label logits (BERT `classifier`, MPNet `classifier.out_proj`, ...)."""
     found = [m for _, m in model.named_modules() if isinstance(m, torch.nn.Linear) and m.out_features == num_labels]

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Sampler
 
-from .calibration import apply_temperature, fit_temperature
+from .calibration import apply_temperature, fit_temperature, scale_probs
 from .config import TrainConfig
 from .data import Example, label_counts, make_splits, read_examples
 from .encoders import resolve_encoder
@@ -203,7 +203,7 @@ def train(cfg: TrainConfig) -> dict:
         temperature = fit_temperature(dev_probs, gold)
         apply_temperature(final, temperature)
         ece_before = dev_metrics["ece"]
-        dev_metrics, _ = _evaluate(final, tokenizer, dev_set, labels, cfg.eval_batch_size)
+        dev_metrics = compute_metrics(scale_probs(dev_probs, temperature), gold, labels)  # no second dev pass
         calibration = {"temperature": round(temperature, 4), "dev_ece_before": ece_before,
                        "dev_ece_after": dev_metrics["ece"]}
         log.info("calibration: temperature %.3f fitted on dev, dev ECE %.3f -> %.3f", temperature, ece_before,

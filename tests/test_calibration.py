@@ -4,7 +4,7 @@ import pytest
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from framing.calibration import apply_temperature, classifier_layer, fit_temperature
+from framing.calibration import apply_temperature, classifier_layer, fit_temperature, scale_probs
 from framing.predict import FramingClassifier
 
 
@@ -52,3 +52,9 @@ def test_apply_divides_logits_and_keeps_labels(tiny_encoder):
     assert torch.equal(after.argmax(-1), before.argmax(-1))
     with pytest.raises(ValueError):
         apply_temperature(model, 0.0)
+
+
+def test_scale_probs_matches_softmax_of_divided_logits():
+    logits = np.array([[2.0, 0.5, -1.0, 0.0], [0.1, 0.2, 0.3, 0.4]])
+    np.testing.assert_allclose(scale_probs(softmax(logits), 0.5), softmax(logits / 0.5), rtol=1e-9)
+    np.testing.assert_allclose(scale_probs(softmax(logits), 1.0), softmax(logits), rtol=1e-9)
