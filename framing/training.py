@@ -9,6 +9,7 @@ import copy
 import json
 import logging
 import math
+import os
 import platform
 import shutil
 import time
@@ -122,9 +123,17 @@ def train(cfg: TrainConfig) -> dict:
 
     if cfg.num_threads:
         torch.set_num_threads(cfg.num_threads)
+    # deterministic cuBLAS (needed by use_deterministic_algorithms on CUDA); must be set before cuBLAS starts
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     set_seed(cfg.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
-    accelerator = Accelerator(mixed_precision=_mixed_precision(cfg.mixed_precision))
+    # Under torchrun on a machine without CUDA, accelerate only joins the processes (gloo) when told
+    # cpu=True; otherwise each process would train alone on all the data and race to write the folder.
+    multi_cpu = not torch.cuda.is_available() and int(os.environ.get("WORLD_SIZE", "1")) > 1
+    accelerator = Accelerator(mixed_precision=_mixed_precision(cfg.mixed_precision), cpu=multi_cpu)
+    if accelerator.num_processes > 1:
+        log.info("distributed: %d processes (%s), this is rank %d", accelerator.num_processes,
+                 accelerator.distributed_type, accelerator.process_index)
     main = accelerator.is_main_process
 
     train_set, dev_set, test_set = load_splits(cfg)

@@ -132,3 +132,29 @@ def test_training_records_calibration_and_saved_probs_are_calibrated(trained):
     probs = FramingClassifier.from_pretrained(out).predict_proba([e.text for e in dev])
     gold = np.array([labels.index(e.label) for e in dev])
     assert compute_metrics(probs, gold, labels)["ece"] == pytest.approx(cal["dev_ece_after"], abs=1e-5)
+
+
+def test_torchrun_two_cpu_processes_train_one_model(tmp_path, tiny_encoder, corpus_files):
+    """Two processes under torchrun on CPU join one gloo group, shard the batches and write one folder."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    cfg = tiny_config(corpus_files, tiny_encoder, tmp_path / "ddp-model").to_dict()
+    (tmp_path / "ddp.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+                          str(root / "train.py"), "--config", str(tmp_path / "ddp.yaml")],
+                         capture_output=True, text=True, timeout=300, cwd=root,
+                         env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})  # CPU even on a GPU machine
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "distributed: 2 processes (DistributedType.MULTI_CPU), this is rank 1" in run.stderr
+    assert run.stdout.count("model: ") == 1  # only rank 0 reports
+    out = tmp_path / "ddp-model"
+    saved = json.loads((out / "metrics.json").read_text())
+    assert saved["test"]["n"] == 12 and len(saved["history"]) == 2
+    assert not out.with_name(out.name + ".partial").exists()
+    assert FramingClassifier.from_pretrained(out).predict_proba(["The aid convoy reached the town."]).shape == (1, 4)
