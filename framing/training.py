@@ -162,6 +162,10 @@ def train(cfg: TrainConfig) -> dict:
     steps = cfg.epochs * math.ceil(len(loader) / accelerator.num_processes)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * steps), steps)
     model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
+    # The bare module, stripped of the autocast wrapper that prepare() puts on its forward: dev scoring then
+    # runs in fp32 like the saved folder will, so the checkpoint is chosen on the numbers users get (the
+    # training steps below still run under accelerator.autocast()).
+    plain = accelerator.unwrap_model(model, keep_fp32_wrapper=False)
     weights = class_weights(train_set, labels, cfg.class_weighting)
     loss_fn = torch.nn.CrossEntropyLoss(weight=weights.to(accelerator.device) if weights is not None else None,
                                         label_smoothing=cfg.label_smoothing)
@@ -187,7 +191,6 @@ def train(cfg: TrainConfig) -> dict:
             bar.update(1)
             bar.set_postfix(epoch=epoch, loss=f"{running / seen:.3f}")
         # Every process scores the whole dev set with the same weights, so all agree on the best epoch.
-        plain = accelerator.unwrap_model(model)
         dev_metrics, _ = _evaluate(plain, tokenizer, dev_set, labels, cfg.eval_batch_size)
         history.append({"epoch": epoch, "train_loss": running / max(seen, 1), "dev_macro_f1": dev_metrics["macro_f1"],
                         "dev_accuracy": dev_metrics["accuracy"]})
@@ -203,7 +206,7 @@ def train(cfg: TrainConfig) -> dict:
     train_seconds = time.perf_counter() - started
 
     accelerator.wait_for_everyone()
-    final = accelerator.unwrap_model(model)
+    final = plain
     final.load_state_dict(best_state)
     dev_metrics, dev_probs = _evaluate(final, tokenizer, dev_set, labels, cfg.eval_batch_size)
     calibration = None
@@ -228,6 +231,7 @@ def train(cfg: TrainConfig) -> dict:
         if test_metrics:
             log.info("test:\n%s", format_table(test_metrics))
     accelerator.wait_for_everyone()
+    accelerator.end_training()  # leaves the process group cleanly under torchrun / accelerate launch
     return metrics
 
 

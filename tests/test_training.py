@@ -158,3 +158,15 @@ def test_torchrun_two_cpu_processes_train_one_model(tmp_path, tiny_encoder, corp
     assert saved["test"]["n"] == 12 and len(saved["history"]) == 2
     assert not out.with_name(out.name + ".partial").exists()
     assert FramingClassifier.from_pretrained(out).predict_proba(["The aid convoy reached the town."]).shape == (1, 4)
+
+
+def test_mixed_precision_run_selects_on_the_numbers_the_saved_folder_gives(tmp_path, tiny_encoder, corpus_files):
+    """bf16 autocast trains; dev is scored in fp32 like the saved folder, so its figures are reproducible."""
+    from framing.evaluation import compute_metrics
+
+    metrics = train(tiny_config(corpus_files, tiny_encoder, tmp_path / "bf16", mixed_precision="bf16"))
+    examples = read_examples(corpus_files["dev"], LABELS)
+    probs = FramingClassifier.from_pretrained(tmp_path / "bf16").predict_proba([e.text for e in examples])
+    again = compute_metrics(probs, np.array([LABELS.index(e.label) for e in examples]), LABELS)
+    assert again["ece"] == pytest.approx(metrics["dev"]["ece"], abs=1e-6)
+    assert again["macro_f1"] == pytest.approx(metrics["dev"]["macro_f1"])
