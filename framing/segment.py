@@ -33,10 +33,12 @@ BOILERPLATE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# A dateline on its own: "MOSCOW, August 22.", "/TASS/.", "GENEVA (wire) —", "KYIV, 3 March 2022 -".
+# A dateline on its own: "MOSCOW, August 22.", "/TASS/.", "GENEVA (wire) —", "KYIV, 3 March 2022 -",
+# "RABAT, April 7 /Maghreb Dispatch/.".
 DATELINE = re.compile(
     r"""^(?:
-        [A-Z][A-Z.'’ -]{1,40}(?:,\ [A-Z][A-Za-z0-9.' ]{1,30})?(?:,\ [^.!?]{1,25})?\.? |   # CITY[, Country][, date].
+        [A-Z][A-Z.'’ -]{1,40}(?:,\ [A-Z][A-Za-z0-9.' ]{1,30})?(?:,\ [^.!?/]{1,25})?\.?   # CITY[, Country][, date].
+            (?:\s*(?:/[^/\s][^/]{0,30}/|\([^)]{1,30}\))\.?)? |                         # [ /Agency/.]
         /[^/\s][^/]{0,30}/\.? |                                                    # /TASS/.
         \([^)]{1,30}\)\.?                                                          # (Xinhua).
     )\s*[—–-]?$""",

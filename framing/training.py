@@ -116,6 +116,7 @@ def _evaluate(model, tokenizer, examples: list[Example], labels: list[str], batc
 def train(cfg: TrainConfig) -> dict:
     """Train, select on dev macro-F1, evaluate on test, write the model folder. Returns metrics."""
     from accelerate import Accelerator
+    from accelerate.state import AcceleratorState
     from accelerate.utils import set_seed
     from tqdm.auto import tqdm
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, \
@@ -130,6 +131,9 @@ def train(cfg: TrainConfig) -> dict:
     # Under torchrun on a machine without CUDA, accelerate only joins the processes (gloo) when told
     # cpu=True; otherwise each process would train alone on all the data and race to write the folder.
     multi_cpu = not torch.cuda.is_available() and int(os.environ.get("WORLD_SIZE", "1")) > 1
+    # accelerate keeps one global state per process: without a reset, a second train() in the same process
+    # (a notebook, a sweep) could not change mixed precision
+    AcceleratorState._reset_state()
     accelerator = Accelerator(mixed_precision=_mixed_precision(cfg.mixed_precision), cpu=multi_cpu)
     if accelerator.num_processes > 1:
         log.info("distributed: %d processes (%s), this is rank %d", accelerator.num_processes,

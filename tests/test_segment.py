@@ -52,3 +52,13 @@ def test_offsets_survive_crlf_and_unicode():
     spans = segment(text)
     assert all(text[s.start:s.end] == s.text for s in spans)
     assert len(spans) == 3
+
+
+@pytest.mark.parametrize("text", [
+    "RABAT, April 7 /Maghreb Dispatch/. Algeria is blocking a census of the camps.",
+    "ADDIS ABABA, November 24 /Addis Press Service/. More than 500 trucks have entered the region.",
+    "BEIJING, May 3 (Xinhua) -- Talks resumed on Monday.",
+])
+def test_city_date_and_agency_dateline_stays_with_its_sentence(text):
+    spans = segment(text)
+    assert [s.text for s in spans] == [text]
