@@ -36,6 +36,10 @@ class TrainConfig:
     warmup_ratio: float = 0.1
     class_weighting: str = "balanced"
     label_smoothing: float = 0.0
+    # LP-FT (Kumar et al. 2022): the first probe_epochs train only the classification head (encoder frozen),
+    # at probe_learning_rate; the rest fine-tune everything. Keeps more of the pretrained features.
+    probe_epochs: int = 0
+    probe_learning_rate: float = 1e-3
     early_stopping_patience: int = 0
     seed: int = 42
     mixed_precision: str = "auto"
@@ -76,6 +80,10 @@ class TrainConfig:
             raise ValueError(f"class_weighting: must be one of {CLASS_WEIGHTINGS}, got {self.class_weighting!r}")
         if self.mixed_precision not in MIXED_PRECISIONS:
             raise ValueError(f"mixed_precision: must be one of {MIXED_PRECISIONS}, got {self.mixed_precision!r}")
+        if not 0 <= self.probe_epochs < self.epochs:
+            raise ValueError(f"probe_epochs: must be in [0, epochs), got {self.probe_epochs!r} with epochs {self.epochs}")
+        if not 0.0 < self.probe_learning_rate < 1.0:
+            raise ValueError(f"probe_learning_rate: must be in (0, 1), got {self.probe_learning_rate!r}")
         if self.num_threads < 0 or self.early_stopping_patience < 0:
             raise ValueError("num_threads and early_stopping_patience: must be >= 0")
 

@@ -81,6 +81,45 @@ def load_splits(cfg: TrainConfig) -> tuple[list[Example], list[Example], list[Ex
     return train, dev, test or []
 
 
+def is_head(name: str) -> bool:
+    """The task head (classifier, and BERT's pooler, which all-MiniLM-L6-v2 never trained) vs the encoder."""
+    return name.startswith("classifier") or ".pooler." in name or name.startswith("pooler.")
+
+
+def _optimizer_and_schedule(model, cfg: TrainConfig, steps_per_epoch: int):
+    """AdamW with weight decay on matrices only; linear warmup and decay over the fine-tuning steps.
+
+    With probe_epochs (LP-FT), the encoder's learning rate is 0 for the first probe_epochs while the head
+    learns at probe_learning_rate; then all parameters follow the usual warmup and decay. The encoder
+    keeps requires_grad throughout, so DistributedDataParallel sees the same parameters in both phases.
+    """
+    groups = []
+    for head in (False, True):
+        named = [(n, p) for n, p in model.named_parameters() if is_head(n) == head]
+        groups.append({"params": [p for n, p in named if p.ndim > 1], "weight_decay": cfg.weight_decay})
+        groups.append({"params": [p for n, p in named if p.ndim <= 1], "weight_decay": 0.0})
+    groups = [g for g in groups[:2] if g["params"]] + [dict(g, head=True) for g in groups[2:] if g["params"]]
+    optimizer = torch.optim.AdamW(groups, lr=cfg.learning_rate)
+    steps = cfg.epochs * steps_per_epoch
+    probe = cfg.probe_epochs * steps_per_epoch
+    warmup = int(cfg.warmup_ratio * (steps - probe))
+
+    def fine_tune(step: int) -> float:
+        step -= probe
+        if step < warmup:  # the same curve as transformers.get_linear_schedule_with_warmup
+            return step / max(1, warmup)
+        return max(0.0, (steps - probe - step) / max(1, steps - probe - warmup))
+
+    def encoder(step: int) -> float:
+        return 0.0 if step < probe else fine_tune(step)
+
+    def head(step: int) -> float:
+        return cfg.probe_learning_rate / cfg.learning_rate if step < probe else fine_tune(step)
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, [head if g.get("head") else encoder for g in groups])
+    return optimizer, scheduler, steps
+
+
 def _mixed_precision(setting: str) -> str:
     if setting != "auto":
         return setting
@@ -119,8 +158,7 @@ def train(cfg: TrainConfig) -> dict:
     from accelerate.state import AcceleratorState
     from accelerate.utils import set_seed
     from tqdm.auto import tqdm
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, \
-        get_linear_schedule_with_warmup
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
 
     if cfg.num_threads:
         torch.set_num_threads(cfg.num_threads)
@@ -159,12 +197,7 @@ def train(cfg: TrainConfig) -> dict:
     collator = DataCollatorWithPadding(tokenizer, return_tensors="pt")
     loader = DataLoader(features, batch_sampler=sampler, collate_fn=collator)
 
-    decay = [p for n, p in model.named_parameters() if p.ndim > 1]
-    no_decay = [p for n, p in model.named_parameters() if p.ndim <= 1]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                                   {"params": no_decay, "weight_decay": 0.0}], lr=cfg.learning_rate)
-    steps = cfg.epochs * math.ceil(len(loader) / accelerator.num_processes)
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * steps), steps)
+    optimizer, scheduler, steps = _optimizer_and_schedule(model, cfg, math.ceil(len(loader) / accelerator.num_processes))
     model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
     # The bare module, stripped of the autocast wrapper that prepare() puts on its forward: dev scoring then
     # runs in fp32 like the saved folder will, so the checkpoint is chosen on the numbers users get (the

@@ -170,3 +170,66 @@ def test_mixed_precision_run_selects_on_the_numbers_the_saved_folder_gives(tmp_p
     again = compute_metrics(probs, np.array([LABELS.index(e.label) for e in examples]), LABELS)
     assert again["ece"] == pytest.approx(metrics["dev"]["ece"], abs=1e-6)
     assert again["macro_f1"] == pytest.approx(metrics["dev"]["macro_f1"])
+
+
+def test_schedule_matches_transformers_linear_warmup_without_probe():
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    from framing.training import _optimizer_and_schedule
+
+    def rates(make):
+        model = torch.nn.Sequential()
+        model.add_module("encoder", torch.nn.Linear(4, 4))
+        model.add_module("classifier", torch.nn.Linear(4, 2))
+        optimizer, scheduler = make(model)
+        out = []
+        for _ in range(30):
+            out.append([g["lr"] for g in optimizer.param_groups])
+            optimizer.step()
+            scheduler.step()
+        return out
+
+    cfg = TrainConfig(labels=LABELS, train_file="x", epochs=3, learning_rate=1e-4, warmup_ratio=0.2)
+    ours = rates(lambda m: _optimizer_and_schedule(m, cfg, 10)[:2])
+
+    def reference(m):
+        opt = torch.optim.AdamW(m.parameters(), lr=1e-4)
+        return opt, get_linear_schedule_with_warmup(opt, 6, 30)
+
+    theirs = rates(reference)
+    assert [max(r) for r in ours] == pytest.approx([r[0] for r in theirs])
+    assert all(len(set(r)) == 1 for r in ours)  # encoder and head follow one schedule
+
+
+def test_probe_epochs_freeze_the_encoder_then_fine_tune_everything(tmp_path, tiny_encoder, corpus_files):
+    import torch
+
+    from framing.training import _optimizer_and_schedule, is_head
+
+    model = torch.nn.Module()
+    model.encoder = torch.nn.Linear(4, 4)
+    model.classifier = torch.nn.Linear(4, 2)
+    cfg = TrainConfig(labels=LABELS, train_file="x", epochs=3, probe_epochs=1, learning_rate=1e-4,
+                      probe_learning_rate=1e-2, warmup_ratio=0.0)
+    optimizer, scheduler, steps = _optimizer_and_schedule(model, cfg, 5)
+    assert steps == 15
+    head_groups = [g for g in optimizer.param_groups if g.get("head")]
+    encoder_groups = [g for g in optimizer.param_groups if not g.get("head")]
+    assert head_groups and encoder_groups and is_head("classifier.weight") and is_head("bert.pooler.dense.weight")
+    for step in range(15):
+        if step < 5:
+            assert all(g["lr"] == 0.0 for g in encoder_groups)
+            assert all(g["lr"] == pytest.approx(1e-2) for g in head_groups)
+        else:
+            assert all(g["lr"] == pytest.approx(1e-4 * (15 - step) / 10) for g in optimizer.param_groups)
+        optimizer.step()
+        scheduler.step()
+    # a real run with a probe epoch goes through
+    metrics = train(tiny_config(corpus_files, tiny_encoder, tmp_path / "lpft", epochs=2, probe_epochs=1))
+    assert len(metrics["history"]) == 2
+
+
+def test_probe_epochs_must_leave_fine_tuning_epochs():
+    with pytest.raises(ValueError, match="probe_epochs"):
+        TrainConfig(labels=LABELS, train_file="x", epochs=2, probe_epochs=2)
