@@ -81,9 +81,10 @@ def load_splits(cfg: TrainConfig) -> tuple[list[Example], list[Example], list[Ex
     return train, dev, test or []
 
 
-def is_head(name: str) -> bool:
-    """The task head (classifier, and BERT's pooler, which all-MiniLM-L6-v2 never trained) vs the encoder."""
-    return name.startswith("classifier") or ".pooler." in name or name.startswith("pooler.")
+def is_head(name: str, base_prefix: str) -> bool:
+    """Task head vs encoder: anything outside the base model (`bert.`, `mpnet.`, `distilbert.`, ...), and the
+    pooler, which sentence-transformers checkpoints such as all-MiniLM-L6-v2 never trained."""
+    return not name.startswith(base_prefix + ".") or ".pooler." in name
 
 
 def _optimizer_and_schedule(model, cfg: TrainConfig, steps_per_epoch: int):
@@ -94,8 +95,9 @@ def _optimizer_and_schedule(model, cfg: TrainConfig, steps_per_epoch: int):
     keeps requires_grad throughout, so DistributedDataParallel sees the same parameters in both phases.
     """
     groups = []
+    prefix = getattr(model, "base_model_prefix", "")
     for head in (False, True):
-        named = [(n, p) for n, p in model.named_parameters() if is_head(n) == head]
+        named = [(n, p) for n, p in model.named_parameters() if is_head(n, prefix) == head]
         groups.append({"params": [p for n, p in named if p.ndim > 1], "weight_decay": cfg.weight_decay})
         groups.append({"params": [p for n, p in named if p.ndim <= 1], "weight_decay": 0.0})
     groups = [g for g in groups[:2] if g["params"]] + [dict(g, head=True) for g in groups[2:] if g["params"]]
@@ -212,6 +214,13 @@ def train(cfg: TrainConfig) -> dict:
     bar = tqdm(total=steps, desc="training", unit="step", disable=not (cfg.progress and main), dynamic_ncols=True)
     for epoch in range(1, cfg.epochs + 1):
         model.train()
+        if cfg.probe_epochs and accelerator.num_processes == 1:
+            # Probe epochs leave the encoder unchanged either way (its learning rate is 0); in one process it
+            # is also frozen, so no encoder gradients are computed: a probe epoch costs about a third of a
+            # fine-tuning epoch. DistributedDataParallel needs the same trainable set throughout, so several
+            # processes skip this and pay for the gradients.
+            for name, param in plain.named_parameters():
+                param.requires_grad_(epoch > cfg.probe_epochs or is_head(name, plain.base_model_prefix))
         running, seen = 0.0, 0
         for batch in loader:
             gold = batch.pop("labels")

@@ -180,6 +180,7 @@ def test_schedule_matches_transformers_linear_warmup_without_probe():
 
     def rates(make):
         model = torch.nn.Sequential()
+        model.base_model_prefix = "encoder"
         model.add_module("encoder", torch.nn.Linear(4, 4))
         model.add_module("classifier", torch.nn.Linear(4, 2))
         optimizer, scheduler = make(model)
@@ -202,12 +203,13 @@ def test_schedule_matches_transformers_linear_warmup_without_probe():
     assert all(len(set(r)) == 1 for r in ours)  # encoder and head follow one schedule
 
 
-def test_probe_epochs_freeze_the_encoder_then_fine_tune_everything(tmp_path, tiny_encoder, corpus_files):
+def test_probe_epochs_freeze_the_encoder_then_fine_tune_everything(tmp_path, tiny_encoder, corpus_files, monkeypatch):
     import torch
 
     from framing.training import _optimizer_and_schedule, is_head
 
     model = torch.nn.Module()
+    model.base_model_prefix = "encoder"
     model.encoder = torch.nn.Linear(4, 4)
     model.classifier = torch.nn.Linear(4, 2)
     cfg = TrainConfig(labels=LABELS, train_file="x", epochs=3, probe_epochs=1, learning_rate=1e-4,
@@ -216,7 +218,9 @@ def test_probe_epochs_freeze_the_encoder_then_fine_tune_everything(tmp_path, tin
     assert steps == 15
     head_groups = [g for g in optimizer.param_groups if g.get("head")]
     encoder_groups = [g for g in optimizer.param_groups if not g.get("head")]
-    assert head_groups and encoder_groups and is_head("classifier.weight") and is_head("bert.pooler.dense.weight")
+    assert head_groups and encoder_groups
+    assert is_head("classifier.weight", "bert") and is_head("bert.pooler.dense.weight", "bert")
+    assert is_head("pre_classifier.weight", "distilbert") and not is_head("bert.encoder.layer.0.output.dense.weight", "bert")
     for step in range(15):
         if step < 5:
             assert all(g["lr"] == 0.0 for g in encoder_groups)
@@ -225,9 +229,27 @@ def test_probe_epochs_freeze_the_encoder_then_fine_tune_everything(tmp_path, tin
             assert all(g["lr"] == pytest.approx(1e-4 * (15 - step) / 10) for g in optimizer.param_groups)
         optimizer.step()
         scheduler.step()
-    # a real run with a probe epoch goes through
+    # a real run: after the probe epoch the encoder still holds its pretrained weights, the head does not
+    from transformers import AutoModelForSequenceClassification
+
+    import framing.training as training
+
+    snapshots = []
+    real_evaluate = training._evaluate
+
+    def spy(model, *args, **kwargs):
+        snapshots.append({n: p.detach().clone() for n, p in model.named_parameters()})
+        return real_evaluate(model, *args, **kwargs)
+
+    monkeypatch.setattr(training, "_evaluate", spy)
     metrics = train(tiny_config(corpus_files, tiny_encoder, tmp_path / "lpft", epochs=2, probe_epochs=1))
     assert len(metrics["history"]) == 2
+    pretrained = dict(AutoModelForSequenceClassification.from_pretrained(tiny_encoder).named_parameters())
+    after_probe, after_fine_tuning = snapshots[0], snapshots[1]
+    encoder = [n for n in after_probe if n.startswith("bert.") and ".pooler." not in n]
+    assert encoder and all(torch.equal(after_probe[n], pretrained[n]) for n in encoder)
+    assert not torch.equal(after_probe["bert.pooler.dense.weight"], pretrained["bert.pooler.dense.weight"])  # head part
+    assert any(not torch.equal(after_fine_tuning[n], pretrained[n]) for n in encoder)
 
 
 def test_probe_epochs_must_leave_fine_tuning_epochs():
