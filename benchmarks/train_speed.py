@@ -102,6 +102,7 @@ def main() -> int:
     if args.child:
         print(json.dumps(run_setting(args.child, args.config, args.steps)))
         return 0
+    from framing.config import load_config
     from framing.onnx_backend import physical_cores
 
     settings = [s.strip() for s in args.settings.split(",") if s.strip()]
@@ -125,6 +126,10 @@ def main() -> int:
               f"{r['projected_seconds'] / 60:>14.1f} min {first['projected_seconds'] / r['projected_seconds']:>8.2f}x")
     print(f"\nprojection = {first['epochs']} epochs x ({first['steps_per_epoch']} steps x s/step + dev eval); "
           f"load average after {os.getloadavg()[0]:.2f}")
+    probe_epochs = load_config(args.config).probe_epochs
+    if probe_epochs:
+        print(f"the config's {probe_epochs} probe epochs (encoder frozen, about a third of the cost) are counted "
+              "as full epochs here: an upper bound")
     return 0
 
 

@@ -26,7 +26,7 @@ def test_real_encoder_beats_majority_baseline(tmp_path):
         "train_file": str(slice_file(data / "train.jsonl", tmp_path / "train.jsonl", 480)),
         "dev_file": str(slice_file(data / "dev.jsonl", tmp_path / "dev.jsonl", 160)),
         "test_file": str(slice_file(data / "test.jsonl", tmp_path / "test.jsonl", 160)),
-        "epochs": 3, "output_dir": str(tmp_path / "model"), "progress": False})
+        "epochs": 4, "probe_epochs": 1, "output_dir": str(tmp_path / "model"), "progress": False})
     metrics = train(cfg)
     dev = metrics["dev"]
     assert dev["macro_f1"] > dev["majority_baseline_macro_f1"] + 0.3, dev["macro_f1"]
