@@ -17,6 +17,7 @@ model: models/default/config.json
 
 # The main job: train the default model if it is missing, then score the sample articles.
 demo: .venv/.installed models/default/config.json
+	rm -rf out/demo  # a fresh demo each time: score refuses to mix results of two different models in one folder
 	.venv/bin/framing score data/articles --glob '*.txt' --model models/default --out out/demo
 
 # Unit tests, data check, end-to-end tests (real encoder).
