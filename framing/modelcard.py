@@ -50,7 +50,7 @@ or, with sentence segmentation and character offsets, `framing.FramingClassifier
 | dev | {_f(dev['macro_f1'])} | {_f(dev['accuracy'])} | {_f(dev['ece'])} | {_f(dev['majority_baseline_macro_f1'])} |
 | test | {_f(test and test['macro_f1'])} | {_f(test and test['accuracy'])} | {_f(test and test['ece'])} | {_f(test and test['majority_baseline_macro_f1'])} |
 
-Best dev epoch {metrics['best_epoch']} of {metrics['epochs_run']}; training took {metrics['train_seconds']:.0f} s.
+Best dev epoch {metrics['best_epoch']} of {metrics['epochs_run']}; training took {metrics['train_seconds']:.0f} s.{_recipe(cfg)}
 {_calibration_line(metrics.get('calibration'))}The full evaluation is in `report.md` (test) and `dev_report.md`; all settings in `training_config.json`.
 
 ## Intended use and limits
@@ -63,6 +63,13 @@ Best dev epoch {metrics['best_epoch']} of {metrics['epochs_run']}; training took
   ECE is optimistic when the temperature was fitted on dev).
 """
     (folder / "README.md").write_text(text, encoding="utf-8")
+
+
+def _recipe(cfg) -> str:
+    if not cfg.probe_epochs:
+        return ""
+    return (f" LP-FT: the first {cfg.probe_epochs} epoch(s) trained only the classification head (encoder frozen, "
+            f"learning rate {cfg.probe_learning_rate:g}), the rest fine-tuned all weights at {cfg.learning_rate:g}.")
 
 
 def _calibration_line(calibration: dict | None) -> str:

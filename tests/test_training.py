@@ -250,6 +250,7 @@ def test_probe_epochs_freeze_the_encoder_then_fine_tune_everything(tmp_path, tin
     assert encoder and all(torch.equal(after_probe[n], pretrained[n]) for n in encoder)
     assert not torch.equal(after_probe["bert.pooler.dense.weight"], pretrained["bert.pooler.dense.weight"])  # head part
     assert any(not torch.equal(after_fine_tuning[n], pretrained[n]) for n in encoder)
+    assert "LP-FT: the first 1 epoch(s) trained only the classification head" in (tmp_path / "lpft" / "README.md").read_text()
 
 
 def test_probe_epochs_must_leave_fine_tuning_epochs():
