@@ -41,6 +41,9 @@ SETTINGS = [
     ("MatMul, per-channel", {"per_channel": True}, lambda mm, down: []),
     ("MatMul, per-channel, all down-proj fp32", {"per_channel": True}, lambda mm, down: down),
     ("MatMul, per-channel, layer-0 down-proj fp32", {"per_channel": True}, lambda mm, down: down[:1]),
+    ("MatMul, per-channel, down-proj 0-2 fp32", {"per_channel": True}, lambda mm, down: down[:3]),
+    ("MatMul, per-channel, layer 0 + down 1-2 fp32", {"per_channel": True},
+     lambda mm, down: mm[:mm.index(down[0]) + 1] + down[1:3]),
     ("MatMul, per-tensor, fp32_nodes fp32", {"per_channel": False}, None),
     ("MatMul, per-channel, fp32_nodes fp32 *", {"per_channel": True}, None),
 ]

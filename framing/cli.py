@@ -28,7 +28,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     cfg = config_from_args(args)
     metrics = train(cfg)
-    if int(os.environ.get("RANK", "0")) != 0:  # under torchrun / accelerate launch only rank 0 reports
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()  # the run is over: leave the group cleanly (torchrun / accelerate launch)
+    if int(os.environ.get("RANK", "0")) != 0:  # only rank 0 reports
         return 0
     print(f"\nmodel: {cfg.output_dir}  (best dev epoch {metrics['best_epoch']}, {metrics['train_seconds']:.0f} s)")
     print("\ndev\n" + format_table(metrics["dev"]))

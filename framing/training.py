@@ -91,11 +91,15 @@ def _optimizer_and_schedule(model, cfg: TrainConfig, steps_per_epoch: int):
     """AdamW with weight decay on matrices only; linear warmup and decay over the fine-tuning steps.
 
     With probe_epochs (LP-FT), the encoder's learning rate is 0 for the first probe_epochs while the head
-    learns at probe_learning_rate; then all parameters follow the usual warmup and decay. The encoder
-    keeps requires_grad throughout, so DistributedDataParallel sees the same parameters in both phases.
+    learns at probe_learning_rate; then all parameters follow the usual warmup and decay. `steps_per_epoch`
+    counts this process's optimiser steps, and the scheduler must be stepped once per optimiser step (it is
+    not handed to accelerate.prepare, whose wrapper would step it once per process).
     """
     groups = []
     prefix = getattr(model, "base_model_prefix", "")
+    if cfg.probe_epochs and not any(not is_head(n, prefix) for n, _ in model.named_parameters()):
+        raise ValueError(f"probe_epochs: cannot tell the encoder from the head in {type(model).__name__} "
+                         f"(base_model_prefix {prefix!r}); set probe_epochs: 0")
     for head in (False, True):
         named = [(n, p) for n, p in model.named_parameters() if is_head(n, prefix) == head]
         groups.append({"params": [p for n, p in named if p.ndim > 1], "weight_decay": cfg.weight_decay})
@@ -199,8 +203,11 @@ def train(cfg: TrainConfig) -> dict:
     collator = DataCollatorWithPadding(tokenizer, return_tensors="pt")
     loader = DataLoader(features, batch_sampler=sampler, collate_fn=collator)
 
-    optimizer, scheduler, steps = _optimizer_and_schedule(model, cfg, math.ceil(len(loader) / accelerator.num_processes))
-    model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
+    steps_per_epoch = math.ceil(len(loader) / accelerator.num_processes)  # batches are sharded across processes
+    optimizer, scheduler, steps = _optimizer_and_schedule(model, cfg, steps_per_epoch)
+    # The scheduler stays outside prepare(): accelerate's wrapper steps it once per process per optimiser
+    # step, which would run this per-process schedule N times too fast under torchrun.
+    model, optimizer, loader = accelerator.prepare(model, optimizer, loader)
     # The bare module, stripped of the autocast wrapper that prepare() puts on its forward: dev scoring then
     # runs in fp32 like the saved folder will, so the checkpoint is chosen on the numbers users get (the
     # training steps below still run under accelerator.autocast()).
@@ -212,23 +219,30 @@ def train(cfg: TrainConfig) -> dict:
     best_f1, best_epoch, best_state, history = -1.0, 0, None, []
     started = time.perf_counter()
     bar = tqdm(total=steps, desc="training", unit="step", disable=not (cfg.progress and main), dynamic_ncols=True)
+    encoder_params = [p for n, p in plain.named_parameters() if not is_head(n, plain.base_model_prefix)]
     for epoch in range(1, cfg.epochs + 1):
         model.train()
-        if cfg.probe_epochs and accelerator.num_processes == 1:
-            # Probe epochs leave the encoder unchanged either way (its learning rate is 0); in one process it
-            # is also frozen, so no encoder gradients are computed: a probe epoch costs about a third of a
-            # fine-tuning epoch. DistributedDataParallel needs the same trainable set throughout, so several
-            # processes skip this and pay for the gradients.
-            for name, param in plain.named_parameters():
-                param.requires_grad_(epoch > cfg.probe_epochs or is_head(name, plain.base_model_prefix))
-        running, seen = 0.0, 0
+        probing = epoch <= cfg.probe_epochs
+        if accelerator.num_processes == 1:
+            # During probe epochs the encoder is frozen, so no encoder gradients are computed: a probe epoch
+            # costs about a third of a fine-tuning epoch. DistributedDataParallel needs the same trainable set
+            # throughout, so several processes compute them and drop them after each backward (below).
+            for param in encoder_params:
+                param.requires_grad_(not probing)
+        running, seen, peak_lr = 0.0, 0, 0.0
         for batch in loader:
             gold = batch.pop("labels")
             with accelerator.autocast():
                 logits = model(**batch).logits
             loss = loss_fn(logits.float(), gold)
             accelerator.backward(loss)
+            if probing:
+                # (several processes) the encoder's gradients, already all-reduced, must not reach the gradient
+                # clipping or AdamW's moments: the probe phase then matches the one-process run
+                for param in encoder_params:
+                    param.grad = None
             accelerator.clip_grad_norm_(model.parameters(), 1.0)
+            peak_lr = max(peak_lr, max((g["lr"] for g in optimizer.param_groups if not g.get("head")), default=0.0))
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
@@ -239,16 +253,20 @@ def train(cfg: TrainConfig) -> dict:
         # Every process scores the whole dev set with the same weights, so all agree on the best epoch.
         dev_metrics, _ = _evaluate(plain, tokenizer, dev_set, labels, cfg.eval_batch_size)
         history.append({"epoch": epoch, "train_loss": running / max(seen, 1), "dev_macro_f1": dev_metrics["macro_f1"],
-                        "dev_accuracy": dev_metrics["accuracy"]})
+                        "dev_accuracy": dev_metrics["accuracy"], "steps": seen, "peak_encoder_lr": peak_lr})
         log.info("epoch %d: train loss %.4f, dev macro-F1 %.4f, accuracy %.4f", epoch, running / max(seen, 1),
                  dev_metrics["macro_f1"], dev_metrics["accuracy"])
         if dev_metrics["macro_f1"] > best_f1:
             best_f1, best_epoch = dev_metrics["macro_f1"], epoch
             best_state = {k: v.detach().to("cpu", copy=True) for k, v in plain.state_dict().items()}
-        elif cfg.early_stopping_patience and epoch - best_epoch >= cfg.early_stopping_patience:
+        elif (cfg.early_stopping_patience and not probing
+              and epoch - max(best_epoch, cfg.probe_epochs) >= cfg.early_stopping_patience):
+            # patience counts fine-tuning epochs only: a head-only model is never the reason to stop
             log.info("early stopping: no dev improvement for %d epochs", cfg.early_stopping_patience)
             break
     bar.close()
+    for param in encoder_params:
+        param.requires_grad_(True)
     train_seconds = time.perf_counter() - started
 
     accelerator.wait_for_everyone()
@@ -277,7 +295,6 @@ def train(cfg: TrainConfig) -> dict:
         if test_metrics:
             log.info("test:\n%s", format_table(test_metrics))
     accelerator.wait_for_everyone()
-    accelerator.end_training()  # leaves the process group cleanly under torchrun / accelerate launch
     return metrics
 
 

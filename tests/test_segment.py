@@ -57,8 +57,17 @@ def test_offsets_survive_crlf_and_unicode():
 @pytest.mark.parametrize("text", [
     "RABAT, April 7 /Maghreb Dispatch/. Algeria is blocking a census of the camps.",
     "ADDIS ABABA, November 24 /Addis Press Service/. More than 500 trucks have entered the region.",
-    "BEIJING, May 3 (Xinhua) -- Talks resumed on Monday.",
+    "BAKU, Azerbaijan, Oct. 3 (AzerNews). The ministry said the talks would resume.",
+    "KYIV, 12/03/2022. Shelling continued overnight.",
 ])
 def test_city_date_and_agency_dateline_stays_with_its_sentence(text):
     spans = segment(text)
     assert [s.text for s in spans] == [text]
+
+
+@pytest.mark.parametrize("text, first", [
+    ("US, Russia trade barbs (again). Talks resumed on Monday.", "US, Russia trade barbs (again)."),
+    ("UN, Red Cross warn of famine /statement/. Aid is short.", "UN, Red Cross warn of famine /statement/."),
+])
+def test_sentences_that_only_look_like_datelines_stay_separate(text, first):
+    assert [s.text for s in segment(text)][0] == first

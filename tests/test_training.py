@@ -135,7 +135,8 @@ def test_training_records_calibration_and_saved_probs_are_calibrated(trained):
 
 
 def test_torchrun_two_cpu_processes_train_one_model(tmp_path, tiny_encoder, corpus_files):
-    """Two processes under torchrun on CPU join one gloo group, shard the batches and write one folder."""
+    """Two processes under torchrun on CPU join one gloo group, shard the batches, follow the per-process
+    learning-rate schedule (a probe epoch keeps the encoder's rate at 0) and write one folder."""
     import os
     import subprocess
     import sys
@@ -144,7 +145,7 @@ def test_torchrun_two_cpu_processes_train_one_model(tmp_path, tiny_encoder, corp
     import yaml
 
     root = Path(__file__).resolve().parents[1]
-    cfg = tiny_config(corpus_files, tiny_encoder, tmp_path / "ddp-model").to_dict()
+    cfg = tiny_config(corpus_files, tiny_encoder, tmp_path / "ddp-model", epochs=3, probe_epochs=1).to_dict()
     (tmp_path / "ddp.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
                           str(root / "train.py"), "--config", str(tmp_path / "ddp.yaml")],
@@ -155,7 +156,10 @@ def test_torchrun_two_cpu_processes_train_one_model(tmp_path, tiny_encoder, corp
     assert run.stdout.count("model: ") == 1  # only rank 0 reports
     out = tmp_path / "ddp-model"
     saved = json.loads((out / "metrics.json").read_text())
-    assert saved["test"]["n"] == 12 and len(saved["history"]) == 2
+    assert saved["test"]["n"] == 12 and len(saved["history"]) == 3
+    # 40 training sentences, batches of 8: 5 batches, 3 for each of the 2 processes
+    assert [h["steps"] for h in saved["history"]] == [3, 3, 3]
+    assert saved["history"][0]["peak_encoder_lr"] == 0.0 and saved["history"][1]["peak_encoder_lr"] > 0.0
     assert not out.with_name(out.name + ".partial").exists()
     assert FramingClassifier.from_pretrained(out).predict_proba(["The aid convoy reached the town."]).shape == (1, 4)
 
