@@ -23,18 +23,24 @@ from framing.predict import FramingClassifier  # noqa: E402
 from seed_article import GUIDE  # noqa: E402
 
 
-def articles(seed: Path, folder: Path) -> list[tuple[str, str, list[str], list[str] | None]]:
-    """(name, text, gold labels, gold texts or None when only labels are known) per article."""
-    found = []
+def articles(seed: Path, folder: Path) -> tuple[list[tuple[str, str, list[str], list[str] | None]], list[Path]]:
+    """((name, text, gold labels, gold texts or None when only labels are known) per article, unreadable files)."""
+    found, skipped = [], []
     if seed.exists():
         found.append(("guide reference (seed-article.txt)", seed.read_text(encoding="utf-8"), GUIDE, None))
     for gold_file in sorted(folder.glob("*.gold.json")):
-        gold = json.loads(gold_file.read_text(encoding="utf-8"))
         text_file = gold_file.with_name(gold_file.name.replace(".gold.json", ".txt"))
-        sentences = gold["sentences"]
-        found.append((gold["article"], text_file.read_text(encoding="utf-8"), [s["label"] for s in sentences],
-                      [s["text"] for s in sentences]))
-    return found
+        try:
+            gold = json.loads(gold_file.read_text(encoding="utf-8"))
+            sentences = gold["sentences"]
+            entry = (gold["article"], text_file.read_text(encoding="utf-8"), [s["label"] for s in sentences],
+                     [s["text"] for s in sentences])
+        except (OSError, ValueError, KeyError, TypeError) as err:  # one bad file is reported, the rest are scored
+            print(f"error: {gold_file}: skipped ({type(err).__name__}: {err})", file=sys.stderr)
+            skipped.append(gold_file)
+            continue
+        found.append(entry)
+    return found, skipped
 
 
 def main() -> None:
@@ -48,7 +54,8 @@ def main() -> None:
     clf = FramingClassifier.from_pretrained(args.model, backend=args.backend)
     total_hits = total = blind_hits = blind_total = 0
     confusion: Counter = Counter()
-    for name, text, labels, texts in articles(Path(args.seed_article), Path(args.folder)):
+    found, skipped = articles(Path(args.seed_article), Path(args.folder))
+    for name, text, labels, texts in found:
         results = clf.predict(text)
         if len(results) != len(labels):
             print(f"{name}: segmentation gave {len(results)} sentences, the gold has {len(labels)}")
@@ -74,7 +81,8 @@ def main() -> None:
         if texts is not None:
             blind_hits += hits
             blind_total += len(labels)
-    print(f"\nall articles: {total_hits} of {total} ({total_hits / max(total, 1):.1%})")
+    print(f"\nall articles: {total_hits} of {total} ({total_hits / max(total, 1):.1%})"
+          + (f"; {len(skipped)} gold file(s) skipped as unreadable (see the errors above)" if skipped else ""))
     if blind_total:
         print(f"blind set (data/reference): {blind_hits} of {blind_total} ({blind_hits / blind_total:.1%})")
     print("misses by gold -> predicted: " + ", ".join(f"{g}->{p} {c}" for (g, p), c in confusion.most_common()

@@ -41,8 +41,7 @@ EXPORT_TOLERANCE = 1e-3
 # embedding Gather shrinks the file, and is no faster.
 QUANTIZE_OP_TYPES = ["MatMul"]
 QUANTIZE_PER_CHANNEL = True
-FP32_DOWN_PROJECTIONS = 1  # down-projections of the first layers (layer 0's is inside FP32_FIRST_LAYERS)
-FP32_FIRST_LAYERS = 1      # layers whose every weight MatMul stays fp32
+FP32_FIRST_LAYERS = 1  # layers whose every weight MatMul stays fp32
 # Sentences used to trace the export: two lengths, so the traced graph contains the padding-mask path.
 _TRACE_TEXTS = ["The ministry said the convoy reached the town after the ceasefire took effect on Monday.",
                 "Aid stopped."]
@@ -196,13 +195,12 @@ def weight_matmuls(onnx_file: Path) -> tuple[list[str], list[str]]:
 
 
 def fp32_nodes(onnx_file: Path) -> list[str]:
-    """The MatMuls int8 would hurt most for their cost: all of the first layer, and the down-projections of the
-    first FP32_DOWN_PROJECTIONS layers (a layer ends with its down-projection, in graph order)."""
+    """The MatMuls int8 would hurt most for their cost: every weight MatMul of the first FP32_FIRST_LAYERS
+    layers (in graph order a layer ends with its feed-forward down-projection)."""
     matmuls, down = weight_matmuls(onnx_file)
-    if not down:
+    if not down or not FP32_FIRST_LAYERS:
         return []
-    first = matmuls[:matmuls.index(down[min(FP32_FIRST_LAYERS, len(down)) - 1]) + 1] if FP32_FIRST_LAYERS else []
-    return first + [n for n in down[:FP32_DOWN_PROJECTIONS] if n not in first]
+    return matmuls[:matmuls.index(down[min(FP32_FIRST_LAYERS, len(down)) - 1]) + 1]
 
 
 def _check_export(file: Path, model, tokenizer, names: list[str]) -> None:

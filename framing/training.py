@@ -219,7 +219,8 @@ def train(cfg: TrainConfig) -> dict:
     best_f1, best_epoch, best_state, history = -1.0, 0, None, []
     started = time.perf_counter()
     bar = tqdm(total=steps, desc="training", unit="step", disable=not (cfg.progress and main), dynamic_ncols=True)
-    encoder_params = [p for n, p in plain.named_parameters() if not is_head(n, plain.base_model_prefix)]
+    # the optimiser's groups already tell encoder from head (see _optimizer_and_schedule)
+    encoder_params = [p for g in optimizer.param_groups if not g.get("head") for p in g["params"]]
     for epoch in range(1, cfg.epochs + 1):
         model.train()
         probing = epoch <= cfg.probe_epochs
@@ -236,9 +237,9 @@ def train(cfg: TrainConfig) -> dict:
                 logits = model(**batch).logits
             loss = loss_fn(logits.float(), gold)
             accelerator.backward(loss)
-            if probing:
-                # (several processes) the encoder's gradients, already all-reduced, must not reach the gradient
-                # clipping or AdamW's moments: the probe phase then matches the one-process run
+            if probing and accelerator.num_processes > 1:
+                # the encoder's gradients, already all-reduced, must not reach the gradient clipping or AdamW's
+                # moments: the probe phase then matches the one-process run
                 for param in encoder_params:
                     param.grad = None
             accelerator.clip_grad_norm_(model.parameters(), 1.0)
