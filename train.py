@@ -1,8 +1,9 @@
 """Fine-tune a framing classifier.
 
-    python train.py --config configs/default.yaml                 # the default model
+    python train.py --config configs/default.yaml                 # the default model (all-mpnet-base-v2)
+    python train.py --config configs/fast.yaml                    # the fast model (all-MiniLM-L6-v2)
     python train.py --config configs/gvfc.yaml --epochs 3         # any config key can be overridden
-    torchrun --nproc_per_node 4 train.py --config configs/accurate.yaml   # several GPUs
+    torchrun --nproc_per_node 4 train.py --config configs/default.yaml    # several GPUs
     accelerate launch train.py --config configs/default.yaml              # same, with accelerate
 
 Reads labelled sentences (CSV/JSONL/Parquet), fine-tunes the configured encoder, keeps the

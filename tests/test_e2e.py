@@ -20,13 +20,16 @@ def slice_file(src: Path, dst: Path, n: int) -> Path:
     return dst
 
 
-def test_real_encoder_beats_majority_baseline(tmp_path):
+# (config, epochs): the default (all-mpnet-base-v2) and the fast (all-MiniLM-L6-v2) shipped encoders;
+# one probe epoch, then full fine-tuning, as the shipped configs do.
+@pytest.mark.parametrize("config,epochs", [("default", 3), ("fast", 4)])
+def test_real_encoder_beats_majority_baseline(tmp_path, config, epochs):
     data = ROOT / "data" / "framing"
-    cfg = load_config(ROOT / "configs" / "default.yaml", {
+    cfg = load_config(ROOT / "configs" / f"{config}.yaml", {
         "train_file": str(slice_file(data / "train.jsonl", tmp_path / "train.jsonl", 480)),
         "dev_file": str(slice_file(data / "dev.jsonl", tmp_path / "dev.jsonl", 160)),
         "test_file": str(slice_file(data / "test.jsonl", tmp_path / "test.jsonl", 160)),
-        "epochs": 4, "probe_epochs": 1, "output_dir": str(tmp_path / "model"), "progress": False})
+        "epochs": epochs, "probe_epochs": 1, "output_dir": str(tmp_path / "model"), "progress": False})
     metrics = train(cfg)
     dev = metrics["dev"]
     assert dev["macro_f1"] > dev["majority_baseline_macro_f1"] + 0.3, dev["macro_f1"]
