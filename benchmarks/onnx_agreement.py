@@ -31,21 +31,26 @@ from framing.predict import PROJECT_ROOT, FramingClassifier  # noqa: E402
 MIN_AGREEMENT = 99.0  # percent of sentences
 MAX_F1_LOSS = 0.5  # macro-F1 points
 # (description, quantize_onnx keyword arguments); "exclude" picks the fp32 MatMuls from (weight MatMuls,
-# down-projections) in layer order, None is the library's rule (`fp32_nodes`).
+# down-projections) in layer order, None is the library's rule (`fp32_nodes`: layer 0). "outlier split" moves
+# the outlier channels of each down-projection into a small fp32 MatMul (framing/outliers.py).
 SETTINGS = [
-    ("MatMul+Gather, per-tensor", {"op_types": None, "per_channel": False}, lambda mm, down: []),
-    ("MatMul+Gather, per-channel", {"op_types": None, "per_channel": True}, lambda mm, down: []),
-    ("MatMul+Gather, reduce_range", {"op_types": None, "per_channel": False, "reduce_range": True},
+    ("MatMul+Gather, per-tensor", {"op_types": None, "per_channel": False, "split_outliers": False},
      lambda mm, down: []),
-    ("MatMul, per-tensor", {"per_channel": False}, lambda mm, down: []),
-    ("MatMul, per-channel", {"per_channel": True}, lambda mm, down: []),
-    ("MatMul, per-channel, all down-proj fp32", {"per_channel": True}, lambda mm, down: down),
-    ("MatMul, per-channel, layer-0 down-proj fp32", {"per_channel": True}, lambda mm, down: down[:1]),
-    ("MatMul, per-channel, down-proj 0-2 fp32", {"per_channel": True}, lambda mm, down: down[:3]),
-    ("MatMul, per-channel, layer 0 + down 1-2 fp32", {"per_channel": True},
-     lambda mm, down: mm[:mm.index(down[0]) + 1] + down[1:3]),
-    ("MatMul, per-tensor, fp32_nodes fp32", {"per_channel": False}, None),
-    ("MatMul, per-channel, fp32_nodes fp32 *", {"per_channel": True}, None),
+    ("MatMul+Gather, per-channel", {"op_types": None, "per_channel": True, "split_outliers": False},
+     lambda mm, down: []),
+    ("MatMul+Gather, reduce_range", {"op_types": None, "per_channel": False, "reduce_range": True,
+                                     "split_outliers": False}, lambda mm, down: []),
+    ("MatMul, per-tensor", {"per_channel": False, "split_outliers": False}, lambda mm, down: []),
+    ("MatMul, per-channel", {"per_channel": True, "split_outliers": False}, lambda mm, down: []),
+    ("MatMul, per-channel, all down-proj fp32", {"per_channel": True, "split_outliers": False},
+     lambda mm, down: down),
+    ("MatMul, per-channel, layer-0 down-proj fp32", {"per_channel": True, "split_outliers": False},
+     lambda mm, down: down[:1]),
+    ("MatMul, per-channel, layer 0 fp32", {"per_channel": True, "split_outliers": False}, None),
+    ("MatMul, per-channel, layer 0 + down 6-10 fp32", {"per_channel": True, "split_outliers": False},
+     lambda mm, down: mm[:mm.index(down[0]) + 1] + down[6:11]),
+    ("MatMul, per-channel, outlier split", {"per_channel": True}, lambda mm, down: []),
+    ("MatMul, per-channel, outlier split + layer 0 fp32 *", {"per_channel": True}, None),
 ]
 
 

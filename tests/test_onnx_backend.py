@@ -130,38 +130,3 @@ def test_int8_keeps_the_sensitive_matmuls_fp32(exported):
     int8 = [n for n in matmuls if n not in keep]
     assert int8 and not any(ops.get(n) == "MatMul" for n in int8)  # every other weight is int8
 
-
-def test_down_projection_outliers_one_ratio_per_layer(exported):
-    ratios = onnx_backend.down_projection_outliers(exported / ONNX_FILE)
-    _, down = weight_matmuls(exported / ONNX_FILE)
-    assert list(ratios) == down and all(r >= 1.0 for r in ratios.values())  # the peak is never below the mean
-    # other sentences, other statistics: the texts given are the ones measured
-    other = onnx_backend.down_projection_outliers(exported / ONNX_FILE, texts=["aid aid aid aid"])
-    assert list(other) == down and other != ratios
-
-
-def test_down_projections_over_the_outlier_ratio_stay_fp32(exported, monkeypatch):
-    matmuls, down = weight_matmuls(exported / ONNX_FILE)
-    ratios = onnx_backend.down_projection_outliers(exported / ONNX_FILE)
-    assert max(ratios.values()) < onnx_backend.OUTLIER_RATIO  # the tiny model has none: layer 0 only (see above)
-    # layer 1's down-projection over the ratio: it joins layer 0 in fp32, in graph order
-    monkeypatch.setattr(onnx_backend, "down_projection_outliers", lambda f: {down[0]: 1.0, down[1]: 500.0})
-    assert fp32_nodes(exported / ONNX_FILE) == matmuls[:6] + [down[1]]
-    monkeypatch.setattr(onnx_backend, "OUTLIER_RATIO", 1e9)
-    assert fp32_nodes(exported / ONNX_FILE) == matmuls[:6]
-
-
-def test_outliers_of_a_bare_graph_without_tokenizer_warn_and_keep_layer_0(exported, tmp_path, caplog):
-    bare = tmp_path / "bare"
-    bare.mkdir()
-    shutil.copy(exported / ONNX_FILE, bare / ONNX_FILE)
-    with caplog.at_level(logging.WARNING, logger="framing.onnx_backend"):
-        assert onnx_backend.down_projection_outliers(bare / ONNX_FILE) == {}
-    assert "no tokenizer beside the graph" in caplog.text
-    matmuls, _ = weight_matmuls(bare / ONNX_FILE)
-    assert fp32_nodes(bare / ONNX_FILE) == matmuls[:6]
-
-
-def test_calibration_sentences_ship_with_the_package():
-    texts = onnx_backend.calibration_texts()
-    assert len(texts) >= 100 and not any(t.startswith("#") for t in texts)
