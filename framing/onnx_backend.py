@@ -86,16 +86,21 @@ class OnnxBackend:
         self.input_names = [i.name for i in self.session.get_inputs()]
 
     def logits(self, batch: dict[str, np.ndarray]) -> np.ndarray:
-        feed = {}
-        for key in self.input_names:
-            if key in batch:
-                feed[key] = np.ascontiguousarray(batch[key], dtype=np.int64)
-            elif key == "token_type_ids":
-                # single-segment input: the tokenizer may leave them out, the graph still wants them
-                feed[key] = np.zeros_like(feed.get("input_ids", np.asarray(batch["input_ids"], dtype=np.int64)))
-            else:
-                raise ValueError(f"{self.file}: batch has no {key!r}; the graph needs {', '.join(self.input_names)}")
-        return self.session.run(["logits"], feed)[0]
+        return self.session.run(["logits"], graph_feed(self.input_names, batch, self.file))[0]
+
+
+def graph_feed(input_names: list[str], batch, where: str | Path) -> dict[str, np.ndarray]:
+    """The tokenizer's batch as the graph's int64 inputs; `where` names the graph in the error."""
+    feed = {}
+    for key in input_names:
+        if key in batch:
+            feed[key] = np.ascontiguousarray(batch[key], dtype=np.int64)
+        elif key == "token_type_ids":
+            # single-segment input: the tokenizer may leave them out, the graph still wants them
+            feed[key] = np.zeros_like(feed.get("input_ids", np.asarray(batch["input_ids"], dtype=np.int64)))
+        else:
+            raise ValueError(f"{where}: batch has no {key!r}; the graph needs {', '.join(input_names)}")
+    return feed
 
 
 def load_onnx_backend(path: str | Path, quantized: bool = False) -> OnnxBackend | None:
@@ -171,18 +176,21 @@ def quantize_onnx(fp32: Path, out: Path, op_types: list[str] | None = QUANTIZE_O
     `nodes_to_exclude` None keeps `fp32_nodes` in fp32, [] none. The keyword arguments are the settings
     benchmarks/onnx_agreement.py compares.
     """
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     fp32, out = Path(fp32), Path(out)
+    model = onnx.load(str(fp32))  # read once: the rule, the calibration and the split all work on it
     if nodes_to_exclude is None:
-        nodes_to_exclude = fp32_nodes(fp32)
+        nodes_to_exclude = fp32_nodes(model)
     source = fp32
     split = out.with_name(out.name + ".split.onnx")
     if split_outliers:
-        added = _split_outliers(fp32, split)
+        added = _split_outliers(model, fp32.parent, split)
         if added is not None:
             source = split
             nodes_to_exclude = list(nodes_to_exclude) + added
+    del model
     partial = out.with_name(out.name + ".partial")
     try:
         quantize_dynamic(source, partial, weight_type=QuantType.QInt8, op_types_to_quantize=op_types,
@@ -194,21 +202,21 @@ def quantize_onnx(fp32: Path, out: Path, op_types: list[str] | None = QUANTIZE_O
     return out
 
 
-def _split_outliers(fp32: Path, target: Path) -> list[str] | None:
-    """Write `fp32` with its down-projections' outlier channels split off to `target`; the new fp32 MatMuls,
-    or None (nothing written) when the folder has no tokenizer to run the calibration sentences."""
+def _split_outliers(model, folder: Path, target: Path) -> list[str] | None:
+    """Split the down-projections' outlier channels off `model` (an fp32 onnx.ModelProto, changed in place) and
+    write it to `target`; the new fp32 MatMuls, or None (nothing changed or written) when `folder` has no
+    tokenizer to run the calibration sentences."""
     import onnx
     from transformers import AutoTokenizer
 
     from framing.outliers import input_channel_peaks, outlier_channels, split_outlier_channels
 
     try:
-        tokenizer = AutoTokenizer.from_pretrained(fp32.parent)
+        tokenizer = AutoTokenizer.from_pretrained(folder)
     except (OSError, ValueError) as exc:
-        log.warning("%s: no tokenizer beside the graph (%s); int8 without the outlier split", fp32, exc)
+        log.warning("%s: no tokenizer beside the graph (%s); int8 without the outlier split", folder, exc)
         return None
-    _, down = weight_matmuls(fp32)
-    model = onnx.load(str(fp32))
+    _, down = weight_matmuls(model)
     peaks = input_channel_peaks(model, down, tokenizer)
     channels = {name: outlier_channels(peaks[name]) for name in down}
     added = split_outlier_channels(model, channels)
@@ -217,25 +225,26 @@ def _split_outliers(fp32: Path, target: Path) -> list[str] | None:
     return added
 
 
-def weight_matmuls(onnx_file: Path) -> tuple[list[str], list[str]]:
+def weight_matmuls(onnx_file) -> tuple[list[str], list[str]]:
     """(every MatMul with a weight, the feed-forward down-projections among them), both in graph = layer order.
 
     Down-projections are found by shape rather than by name, so BERT, RoBERTa and MPNet exports are all covered:
     their weight has more rows than columns; attention projections are square, up-projections wider than tall,
-    and the pooler and classifier export as Gemm.
+    and the pooler and classifier export as Gemm. `onnx_file` is a path or a loaded onnx.ModelProto.
     """
     import onnx
 
-    graph = onnx.load(str(onnx_file), load_external_data=False).graph
+    model = onnx_file if isinstance(onnx_file, onnx.ModelProto) else onnx.load(str(onnx_file), load_external_data=False)
+    graph = model.graph
     shapes = {init.name: list(init.dims) for init in graph.initializer}
     weighted = [n for n in graph.node if n.op_type == "MatMul" and len(shapes.get(n.input[1], ())) == 2]
     down = [n.name for n in weighted if shapes[n.input[1]][0] > shapes[n.input[1]][1]]
     return [n.name for n in weighted], down
 
 
-def fp32_nodes(onnx_file: Path) -> list[str]:
+def fp32_nodes(onnx_file) -> list[str]:
     """The MatMuls int8 would hurt most for their cost: every weight MatMul of the first FP32_FIRST_LAYERS
-    layers (in graph order a layer ends with its feed-forward down-projection)."""
+    layers (in graph order a layer ends with its feed-forward down-projection). A path or a loaded graph."""
     matmuls, down = weight_matmuls(onnx_file)
     if not down or not FP32_FIRST_LAYERS:
         return []

@@ -34,25 +34,28 @@ def calibration_texts() -> list[str]:
 
 def input_channel_peaks(model, node_names: list[str], tokenizer, texts: list[str] | None = None) -> dict[str, np.ndarray]:
     """Largest |value| per channel (last axis) of each named node's first input, over `texts` run one unpadded
-    sentence at a time through `model` (an onnx.ModelProto in fp32)."""
+    sentence at a time through `model` (an fp32 onnx.ModelProto; its outputs are extended for the run and
+    restored before returning, so the model is not copied)."""
     import onnx
     import onnxruntime as ort
 
-    probe = onnx.ModelProto()
-    probe.CopyFrom(model)
-    tensors = {n.name: n.input[0] for n in probe.graph.node if n.name in node_names}
-    known = {o.name for o in probe.graph.output}
+    from framing.onnx_backend import graph_feed
+
+    tensors = {n.name: n.input[0] for n in model.graph.node if n.name in node_names}
+    outputs = model.graph.output
+    known, count = {o.name for o in outputs}, len(outputs)
     for tensor in dict.fromkeys(tensors.values()):
         if tensor not in known:
-            probe.graph.output.append(onnx.helper.make_tensor_value_info(tensor, onnx.TensorProto.FLOAT, None))
-    session = ort.InferenceSession(probe.SerializeToString(), providers=["CPUExecutionProvider"])
-    del probe
+            outputs.append(onnx.helper.make_tensor_value_info(tensor, onnx.TensorProto.FLOAT, None))
+    try:
+        session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    finally:
+        del outputs[count:]
     feeds = [i.name for i in session.get_inputs()]
     wanted = list(dict.fromkeys(tensors.values()))
     peaks: dict[str, np.ndarray] = {}
     for text in texts or calibration_texts():
-        enc = tokenizer(text, return_tensors="np")
-        feed = {k: np.asarray(enc[k] if k in enc else np.zeros_like(enc["input_ids"]), dtype=np.int64) for k in feeds}
+        feed = graph_feed(feeds, tokenizer(text, return_tensors="np"), "calibration graph")
         for tensor, value in zip(wanted, session.run(wanted, feed)):
             peak = np.abs(value).reshape(-1, value.shape[-1]).max(axis=0)
             peaks[tensor] = np.maximum(peaks[tensor], peak) if tensor in peaks else peak

@@ -73,8 +73,10 @@ def test_peaks_cover_every_channel_of_each_down_projection(exported):
     from transformers import AutoConfig, AutoTokenizer
 
     _, down = weight_matmuls(exported / ONNX_FILE)
-    peaks = input_channel_peaks(onnx.load(str(exported / ONNX_FILE)), down, AutoTokenizer.from_pretrained(exported),
+    model = onnx.load(str(exported / ONNX_FILE))
+    peaks = input_channel_peaks(model, down, AutoTokenizer.from_pretrained(exported),
                                 texts=["Aid stopped.", "The court ruled that the strikes broke the treaty."])
+    assert [o.name for o in model.graph.output] == ["logits"]  # the probe outputs are removed again
     width = AutoConfig.from_pretrained(exported).intermediate_size
     assert list(peaks) == down and all(p.shape == (width,) and (p >= 0).all() and p.max() > 0 for p in peaks.values())
 
