@@ -20,9 +20,10 @@ class TrainConfig:
 
     labels: list[str] = field(default_factory=list)
     # Data: either explicit splits, or train_file alone and the splits are made (stratified, grouped by article).
-    train_file: str = ""
-    dev_file: str | None = None
-    test_file: str | None = None
+    # Each may be one file or a list of files that are read one after another (written plus real news).
+    train_file: str | list[str] = ""
+    dev_file: str | list[str] | None = None
+    test_file: str | list[str] | None = None
     dev_ratio: float = 0.15
     test_ratio: float = 0.15
     # Model and optimisation.
@@ -99,8 +100,12 @@ def _coerce(name: str, value: object, source: str) -> object:
     """Coerce a YAML or CLI value to the field's declared type, naming the field on failure."""
     hint = _field_types()[name]
     args = typing.get_args(hint)
+    if isinstance(value, list) and list[str] in args:  # a file field given a list of files
+        if not value or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ValueError(f"{source}: field {name!r} expects a path or a list of paths, got {value!r}")
+        return [v.strip() for v in value]
     optional = type(None) in args
-    base = next((a for a in args if a is not type(None)), hint) if args and typing.get_origin(hint) is not list else hint
+    base = next((a for a in args if a not in (type(None), list[str])), hint) if args and typing.get_origin(hint) is not list else hint
     if value is None or (isinstance(value, str) and optional and value.lower() in ("none", "null", "")):
         if optional:
             return None

@@ -134,15 +134,23 @@ def iter_records(path: str | Path, labels: list[str] | None = None):
                            article=_clean_optional(record.get("article")), source=loc)
 
 
-def read_examples(path: str | Path, labels: list[str] | None = None) -> list[Example]:
-    """Read and validate one file. Raises DataError listing every bad record (file:line: field: ...)."""
+def read_examples(path: str | Path | list[str | Path], labels: list[str] | None = None) -> list[Example]:
+    """Read and validate one file, or several in order. Raises DataError listing every bad record
+    (file:line: field: ...) of every file."""
+    paths = path if isinstance(path, list) else [path]
     problems: list[str] = []
     examples: list[Example] = []
-    for loc, item in iter_records(path, labels):
-        if isinstance(item, str):
-            problems.append(f"{loc}: {item}")
-        else:
-            examples.append(item)
+    for one in paths:
+        try:
+            records = list(iter_records(one, labels))
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        for loc, item in records:
+            if isinstance(item, str):
+                problems.append(f"{loc}: {item}")
+            else:
+                examples.append(item)
     if problems:
         raise DataError(problems)
     if not examples:

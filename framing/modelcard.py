@@ -36,9 +36,9 @@ clf("The ministry said aid convoys were blocked at the border.")
 or, with sentence segmentation and character offsets, `framing.FramingClassifier.from_pretrained(folder).predict(article)`.
 
 ## Data
-- train: `{cfg.train_file}` ({sum(counts['train'].values())} sentences)
-- dev: `{cfg.dev_file or 'carved from train'}` ({sum(counts['dev'].values())} sentences)
-- test: `{cfg.test_file or ('carved from train' if counts['test'] else 'none')}` ({sum(counts['test'].values())} sentences)
+- train: {_files(cfg.train_file)} ({sum(counts['train'].values())} sentences)
+- dev: {_files(cfg.dev_file) if cfg.dev_file else 'carved from train'} ({sum(counts['dev'].values())} sentences)
+- test: {_files(cfg.test_file) if cfg.test_file else ('carved from train' if counts['test'] else 'none')} ({sum(counts['test'].values())} sentences)
 
 | label | train | dev | test | test F1 |
 |---|---|---|---|---|
@@ -78,3 +78,8 @@ def _calibration_line(calibration: dict | None) -> str:
     return (f"Probabilities are temperature-scaled: T = {calibration['temperature']:.3f}, fitted on dev and folded into "
             f"the classifier layer (dev ECE {calibration['dev_ece_before']:.3f} before, "
             f"{calibration['dev_ece_after']:.3f} after; labels unchanged).\n")
+
+
+def _files(value: str | list[str]) -> str:
+    """One file or several, as Markdown code spans."""
+    return " + ".join(f"`{v}`" for v in (value if isinstance(value, list) else [value]))

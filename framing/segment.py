@@ -2,7 +2,7 @@
 
 syntok does the sentence splitting (it splits inside quotations and knows abbreviations);
 this module adds what news text needs on top: every line is its own block (headlines have no
-final period), boilerplate lines are dropped, and a dateline ("MOSCOW, August 22. /TASS/.")
+final period), scraper debris is cut out (`debris.py`), and a dateline ("MOSCOW, August 22. /TASS/.")
 stays with the sentence it opens.
 """
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import syntok.segmenter as syntok
 
+from .debris import content_ranges
+
 
 @dataclass(frozen=True)
 class Span:
@@ -19,19 +21,6 @@ class Span:
     start: int
     end: int
 
-
-BOILERPLATE = re.compile(
-    r"""^\W*(?:
-        all\ news | latest\ news | top\ stories | news\ feed | read\ more.* | read\ also.* | see\ also.* |
-        related(?:\ (?:news|stories|articles))?:? | most\ (?:read|popular|viewed) | more\ on\ this\ topic |
-        share(?:\ this(?:\ article)?)?(?:\ on\ \w+)? | tweet | print | e-?mail | comments?(?:\ \(\d+\))? |
-        advertisement | sponsored(?:\ content)? | subscribe.* | sign\ up.* | follow\ us.* | click\ here.* |
-        (?:photo|image|video|source)\s*:.* | (?:©|\(c\)|copyright).* | all\ rights\ reserved.* |
-        by\ [A-Z][\w.'-]+(?:\ [A-Z][\w.'-]+){0,3} | updated?:?\ .{0,40}\d{1,2}:\d{2}.* | tags?:.* |
-        home(?:\ [|/>»]\ .*)? | menu | skip\ to\ (?:main\ )?content | cookie.* | accept
-    )\W*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
 
 # A dateline on its own: "MOSCOW, August 22.", "/TASS/.", "GENEVA (wire) —", "KYIV, 3 March 2022 -",
 # "RABAT, April 7 /Maghreb Dispatch/.".
@@ -74,30 +63,35 @@ def segment(text: str) -> list[Span]:
         return []
     result: list[Span] = []
     for line in _LINE.finditer(text):
-        block = line.group()
-        if not block.strip() or BOILERPLATE.match(block.strip()):
-            continue
-        spans = _syntok_spans(block, line.start())
-        merged: list[Span] = []
-        pending: Span | None = None
-        for span in spans:
-            is_dateline = DATELINE.match(span.text) is not None and not _is_last(span, spans)
-            if pending is not None:
-                span = _merge(text, pending, span)
-                pending = None
-            if is_dateline:
-                pending = span
-                continue
-            # A tail that starts in lower case ('... win!" he said.') or with a dash belongs to the
-            # sentence before it.
-            if merged and (span.text[:1].islower() or span.text[:1] in CONTINUATION):
-                merged[-1] = _merge(text, merged[-1], span)
-                continue
-            merged.append(span)
-        if pending is not None:
-            merged.append(pending)
-        result.extend(merged)
+        for start, end in content_ranges(line.group()):
+            block = line.group()[start:end]
+            if block.strip():
+                result.extend(_block_sentences(text, block, line.start() + start))
     return result
+
+
+def _block_sentences(text: str, block: str, offset: int) -> list[Span]:
+    """Sentences of one block of text; datelines and lower-case tails join their neighbours."""
+    spans = _syntok_spans(block, offset)
+    merged: list[Span] = []
+    pending: Span | None = None
+    for span in spans:
+        is_dateline = DATELINE.match(span.text) is not None and not _is_last(span, spans)
+        if pending is not None:
+            span = _merge(text, pending, span)
+            pending = None
+        if is_dateline:
+            pending = span
+            continue
+        # A tail that starts in lower case ('... win!" he said.') or with a dash belongs to the
+        # sentence before it.
+        if merged and (span.text[:1].islower() or span.text[:1] in CONTINUATION):
+            merged[-1] = _merge(text, merged[-1], span)
+            continue
+        merged.append(span)
+    if pending is not None:
+        merged.append(pending)
+    return merged
 
 
 def _is_last(span: Span, spans: list[Span]) -> bool:

@@ -60,3 +60,11 @@ def test_shipped_configs_load():
     for name in ("default", "fast", "gvfc"):
         cfg = load_config(f"configs/{name}.yaml")
         assert cfg.labels
+
+
+def test_file_fields_take_a_list_of_files(tmp_path):
+    path = write(tmp_path, "labels: [a, b]\ntrain_file: [w.jsonl, r.jsonl]\ndev_file: d.jsonl\n")
+    cfg = load_config(path)
+    assert cfg.train_file == ["w.jsonl", "r.jsonl"] and cfg.dev_file == "d.jsonl"
+    with pytest.raises(ValueError, match="train_file"):
+        load_config(write(tmp_path, "labels: [a, b]\ntrain_file: [w.jsonl, 3]\n"))

@@ -81,3 +81,16 @@ def test_splits_grouped_stratified_seeded(tiny_corpus, tmp_path):
     assert {e.label for e in test} == set(LABELS)
     again = make_splits(examples, 0.2, 0.2, seed=7)
     assert [e.text for e in again[2]] == [e.text for e in test]
+
+
+def test_several_files_are_read_in_order_and_all_problems_reported(tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"text": "one", "label": "accusatory"}\n{"text": "", "label": "background"}\n')
+    (tmp_path / "b.jsonl").write_text('{"text": "two", "label": "humanitarian"}\n{"text": "x", "label": "nope"}\n')
+    with pytest.raises(DataError) as err:
+        read_examples([tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "c.jsonl"], LABELS)
+    message = str(err.value)
+    assert "a.jsonl:2: text" in message and "b.jsonl:2: label" in message and "c.jsonl: file not found" in message
+    (tmp_path / "b.jsonl").write_text('{"text": "two", "label": "humanitarian"}\n')
+    (tmp_path / "a.jsonl").write_text('{"text": "one", "label": "accusatory"}\n')
+    got = read_examples([tmp_path / "a.jsonl", tmp_path / "b.jsonl"], LABELS)
+    assert [e.text for e in got] == ["one", "two"]

@@ -18,7 +18,7 @@ from framing.scoring import ScoreOptions, score_folder
 from framing.scoring.decoding import UTF8_REPLACED, DecodeError, decode
 from framing.scoring.discovery import Entry, Shard, compile_glob, walk
 from framing.scoring.journal import STATE_DIR, Journal, JournalError
-from framing.scoring.reading import Problem, SourceFile, headline, markdown_text
+from framing.scoring.reading import Problem, SourceFile, front_matter, headline, markdown_text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LABELS = ["accusatory", "humanitarian", "legal_argument", "background"]
@@ -174,6 +174,37 @@ def test_markdown_and_headline():
         "Title\n\nSome bold and a link and code.\nitem one\n"
     assert headline("Rebels seize town\n\nBody text.") == "Rebels seize town"
     assert headline("A full sentence opens this text.\nMore.") is None
+
+
+SCRAPED_MD = """---
+title: "Strikes hit Sanaa"
+date: 2019-05-16
+outlet: Example Wire
+tags: [yemen]
+---
+# Strikes hit Sanaa
+
+![Smoke over the city](https://img.example/1.jpg)
+
+Air strikes hit the capital on Thursday, [officials](https://x.example/o) said.
+
+Image copyright Reuters Image caption Smoke rose over the old city
+
+## Related stories
+- [Yemen talks stall](https://x.example/a)
+- [Aid ship docks](https://x.example/b)
+
+More: Saudi coalition rejects report
+"""
+
+
+def test_scraped_markdown_keeps_sentences_and_reads_front_matter(tmp_path):
+    assert front_matter(SCRAPED_MD) == {"title": "Strikes hit Sanaa", "date": "2019-05-16", "outlet": "Example Wire"}
+    assert front_matter("no front matter") == {} and front_matter("---\n: [bad\n---\nText") == {}
+    body = markdown_text(SCRAPED_MD)
+    assert [s.text for s in segment(body)] == ["Strikes hit Sanaa", "Air strikes hit the capital on Thursday, officials said."]
+    (article,) = SourceFile(Entry("a.md", _write(tmp_path / "a.md", SCRAPED_MD)), 1 << 20).records()
+    assert (article.title, article.date, article.outlet) == ("Strikes hit Sanaa", "2019-05-16", "Example Wire")
 
 
 def test_json_records_name_item_and_field(tmp_path):

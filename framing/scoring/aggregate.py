@@ -70,6 +70,8 @@ class ArticleSummary:
             "line": a.line,
             "item": a.item,
             "title": a.title,
+            "date": a.date,
+            "outlet": a.outlet,
             "format": a.format,
             "encoding": a.encoding,
             "sentences": self.n,

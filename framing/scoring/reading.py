@@ -29,6 +29,8 @@ class Article:
     format: str
     line: int | None = None  # JSON Lines: the record's line
     item: int | None = None  # JSON array: the record's position, from 1
+    date: str | None = None  # from Markdown front matter, a JSON record's field or the HTML's metadata
+    outlet: str | None = None
 
     @property
     def record(self) -> int | None:
@@ -136,8 +138,9 @@ class SourceFile:
         elif self.format == "html":
             yield self._html(text, encoding)
         elif self.format == "md":
-            body = markdown_text(text)
-            yield Article(self.rel, body, markdown_title(text) or headline(body), encoding, "md")
+            body, meta = markdown_text(text), front_matter(text)
+            title = meta.get("title") or markdown_title(text) or headline(body)
+            yield Article(self.rel, body, title, encoding, "md", date=meta.get("date"), outlet=meta.get("outlet"))
         else:
             yield Article(self.rel, text, headline(text), encoding, "txt")
 
@@ -152,7 +155,7 @@ class SourceFile:
         if not body.strip():
             return Problem(self.rel, "no_text", "no main text found in the HTML")
         title = (doc.title or "").strip() or None
-        return Article(self.rel, body, title, encoding, "html")
+        return Article(self.rel, body, title, encoding, "html", date=_text(doc.date), outlet=_text(doc.sitename))
 
     def _record(self, obj, encoding: str, line: int | None = None, item: int | None = None) -> Article | Problem:
         where = {"line": line, "item": item}
@@ -171,9 +174,8 @@ class SourceFile:
         if not value.strip():
             return Problem(self.rel, "no_text", f"{prefix}field {self.text_field!r} is empty", field=self.text_field,
                            **where)
-        title = obj.get("title")
-        title = title.strip() or None if isinstance(title, str) else None
-        return Article(self.rel, value, title, encoding, self.format, **where)
+        return Article(self.rel, value, _text(obj.get("title")), encoding, self.format, **where,
+                       date=_text(obj.get("date")), outlet=_text(obj.get("outlet") or obj.get("source")))
 
     def _json(self, text: str, encoding: str, after: int) -> Iterator[Article | Problem]:
         try:
@@ -272,7 +274,10 @@ def headline(text: str) -> str | None:
     return None
 
 
-_MD_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+_MD_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+_MD_LINK_LINE = re.compile(r"^[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?!?\[[^\]]*\]\([^)]*\)[ \t]*$", re.MULTILINE)
+_META_KEYS = {"title": ("title", "headline"), "date": ("date", "published", "pubdate", "published_at"),
+              "outlet": ("outlet", "source", "publisher", "site_name", "sitename", "site")}
 _MD_FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
 _MD_SETEXT = re.compile(r"^(?:=+|-+)[ \t]*$", re.MULTILINE)
@@ -289,13 +294,14 @@ _MD_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 def markdown_text(md: str) -> str:
     """Markdown to the plain text a reader sees: markup gone, one line per block kept."""
     text = _MD_FRONT_MATTER.sub("", md.replace("\r\n", "\n"))
+    text = _MD_LINK_LINE.sub("", text)  # lists of related stories, lone links and images
     text = _MD_FENCE.sub("", text)
     text = _MD_REFDEF.sub("", text)
     text = _MD_RULE.sub("", text)
     text = _MD_HEADING.sub(r"\1", text)
     text = _MD_SETEXT.sub("", text)
     text = _MD_QUOTE_LIST.sub("", text)
-    text = _MD_IMAGE.sub(r"\1", text)
+    text = _MD_IMAGE.sub("", text)  # alt text is a caption, not a sentence of the article
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_CODE.sub(r"\1", text)
     text = _MD_TAG.sub("", text)
@@ -306,3 +312,32 @@ def markdown_text(md: str) -> str:
 def markdown_title(md: str) -> str | None:
     match = _MD_HEADING.search(_MD_FRONT_MATTER.sub("", md.replace("\r\n", "\n")))
     return markdown_text(match.group(1)).strip() or None if match else None
+
+
+def front_matter(md: str) -> dict[str, str]:
+    """Title, date and outlet from a Markdown file's YAML front matter; {} when it has none or it is not YAML."""
+    import yaml
+
+    match = _MD_FRONT_MATTER.match(md.replace("\r\n", "\n"))
+    if match is None:
+        return {}
+    try:
+        raw = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    lowered = {str(k).lower(): v for k, v in raw.items()}
+    meta = {}
+    for name, keys in _META_KEYS.items():
+        value = next((_text(lowered[k]) for k in keys if k in lowered and _text(lowered[k])), None)
+        if value:
+            meta[name] = value
+    return meta
+
+
+def _text(value: object) -> str | None:
+    """A metadata value as a trimmed string (YAML dates included), or None."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value).strip() or None

@@ -104,7 +104,8 @@ def _schema(stream: str, labels: list[str]):
                           *[(f"p_{x}", pa.float64()) for x in labels]])
     if stream == "articles":
         return pa.schema([("article", pa.string()), ("file", pa.string()), ("line", pa.int64()),
-                          ("item", pa.int64()), ("title", pa.string()), ("format", pa.string()),
+                          ("item", pa.int64()), ("title", pa.string()), ("date", pa.string()),
+                          ("outlet", pa.string()), ("format", pa.string()),
                           ("encoding", pa.string()), ("sentences", pa.int64()), ("dominant", pa.string()),
                           ("mean_confidence", pa.float64()),
                           *[(f"count_{x}", pa.int64()) for x in all_labels],
