@@ -61,10 +61,13 @@ class CheckReport:
 
 
 def _expand(paths: list[Path]) -> list[Path]:
+    """The labelled files named or found under the folders named; folders called `annotation` hold working
+    files of the labelling (article lists, passes), not labelled splits, and are skipped."""
     files = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()))
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
+                                and "annotation" not in p.relative_to(path).parts[:-1]))
         else:
             files.append(path)
     return files
@@ -109,6 +112,8 @@ def check_paths(paths: list[Path], labels: list[str] | None = None, near_thresho
     exact_ids = set()
     for i, e in enumerate(everything):
         key = normalise(e.text + " " + (e.text_pair or ""))
+        if key in seen and _same_article(seen[key], e):
+            continue
         if key in seen:
             report.exact.append((seen[key].source, e.source, e.text))
             exact_ids.add(i)
@@ -116,6 +121,12 @@ def check_paths(paths: list[Path], labels: list[str] | None = None, near_thresho
             seen[key] = e
     texts = [normalise(e.text) for e in everything]
     for i, j, sim in near_duplicates(texts, near_threshold):
+        if _same_article(everything[i], everything[j]):
+            continue  # a headline and the body sentence that repeats it, in one real article
         if i not in exact_ids and j not in exact_ids and texts[i] != texts[j]:
             report.near.append((everything[i].source, everything[j].source, sim))
     return report
+
+
+def _same_article(a: Example, b: Example) -> bool:
+    return a.article is not None and a.article == b.article

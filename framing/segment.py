@@ -37,6 +37,9 @@ DATELINE = re.compile(
 )
 
 CONTINUATION = set("—–-,;:)]")
+# Titles before a name that syntok takes for a sentence end ("But Rep." | "Mike Pompeo said ...").
+TITLE_END = re.compile(r"(?:^|\s)(?:Rep|Reps|Sen|Sens|Gov|Lt|Gen|Col|Maj|Capt|Sgt|Cpl|Adm|Cmdr|Brig|Amb|Pres|Prof|Rev|"
+                       r"Dr|Mr|Mrs|Ms|Sr|Jr|St|Hon|Atty|Supt|Insp)\.$")
 _LINE = re.compile(r"[^\n]+")
 
 
@@ -84,8 +87,8 @@ def _block_sentences(text: str, block: str, offset: int) -> list[Span]:
             pending = span
             continue
         # A tail that starts in lower case ('... win!" he said.') or with a dash belongs to the
-        # sentence before it.
-        if merged and (span.text[:1].islower() or span.text[:1] in CONTINUATION):
+        # sentence before it, and so does the name after a title ("Rep." | "Mike Pompeo said").
+        if merged and (span.text[:1].islower() or span.text[:1] in CONTINUATION or TITLE_END.search(merged[-1].text)):
             merged[-1] = _merge(text, merged[-1], span)
             continue
         merged.append(span)

@@ -71,3 +71,12 @@ def test_city_date_and_agency_dateline_stays_with_its_sentence(text):
 ])
 def test_sentences_that_only_look_like_datelines_stay_separate(text, first):
     assert [s.text for s in segment(text)][0] == first
+
+
+@pytest.mark.parametrize("text", [
+    "But Rep. Mike Pompeo, Kansas Republican, disagreed.",
+    "Lt. Gen. William Mayville said the strikes would go on.",
+    "Freshman Rep. Elissa Slotkin asked for the legal basis.",
+])
+def test_a_title_before_a_name_does_not_end_the_sentence(text):
+    assert [s.text for s in segment(text)] == [text]

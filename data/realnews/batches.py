@@ -17,7 +17,7 @@ PLAN = {"test": ["t1", "t2"], "dev": ["d1", "d2"], "train": ["r1", "r2", "r3", "
 
 
 def main() -> None:
-    rows = [json.loads(line) for line in (HERE / "articles.jsonl").open(encoding="utf-8")]
+    rows = [json.loads(line) for line in (HERE.parent / "annotation" / "realnews" / "articles.jsonl").open(encoding="utf-8")]
     rng = random.Random(7)
     OUT.mkdir(parents=True, exist_ok=True)
     for split, names in PLAN.items():

@@ -93,7 +93,7 @@ def main() -> None:
             rows.append({"article": article["id"], "outlet": outlet, "dataset": article["dataset"],
                          "licence": article["licence"], "date": article.get("date"), "url": article.get("url"),
                          "split": split, "sentences": article["sentences"]})
-    with (HERE / "articles.jsonl").open("w", encoding="utf-8") as f:
+    with (HERE.parent / "annotation" / "realnews" / "articles.jsonl").open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     counts = defaultdict(lambda: [0, 0])

@@ -35,7 +35,7 @@ def old_segmenter():
 
 
 def main() -> None:
-    labelled = {json.loads(line)["article"] for line in (HERE / "articles.jsonl").open(encoding="utf-8")}
+    labelled = {json.loads(line)["article"] for line in (HERE.parent / "annotation" / "realnews" / "articles.jsonl").open(encoding="utf-8")}
     pool: dict[str, list[dict]] = {}
     for line in SOURCE.open(encoding="utf-8"):
         article = json.loads(line)
@@ -59,7 +59,7 @@ def main() -> None:
         lines.append(f"=== ARTICLE {number} ({len(row['spans'])} segments) ===")
         lines += [f"[{row['article']}#{i}] {text[a:b]}" for i, (a, b) in enumerate(row["spans"], 1)]
         lines.append("")
-    with (HERE / "debris-sample.jsonl").open("w", encoding="utf-8") as f:
+    with (HERE.parent / "annotation" / "realnews" / "debris-sample.jsonl").open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row) + "\n")
     out = ROOT / "data" / "annotation" / "realnews" / "batches" / "debris.txt"
