@@ -24,15 +24,15 @@ import numpy as np  # noqa: E402
 
 from framing.data import read_examples  # noqa: E402
 from framing.evaluation import compute_metrics  # noqa: E402
-from framing.onnx_backend import (INT8_FILE, ONNX_FILE, OnnxBackend, export_onnx, quantize_onnx,  # noqa: E402
-                                  weight_matmuls)
+from framing.onnx import INT8_FILE, ONNX_FILE, OnnxBackend, export_onnx  # noqa: E402
+from framing.onnx.quantize import quantize_onnx, weight_matmuls  # noqa: E402
 from framing.predict import PROJECT_ROOT, FramingClassifier  # noqa: E402
 
 MIN_AGREEMENT = 99.0  # percent of sentences
 MAX_F1_LOSS = 0.5  # macro-F1 points
 # (description, quantize_onnx keyword arguments); "exclude" picks the fp32 MatMuls from (weight MatMuls,
 # down-projections) in layer order, None is the library's rule (`fp32_nodes`: layer 0). "outlier split" moves
-# the outlier channels of each down-projection into a small fp32 MatMul (framing/outliers.py).
+# the outlier channels of each down-projection into a small fp32 MatMul (framing/onnx/outliers.py).
 SETTINGS = [
     ("MatMul+Gather, per-tensor", {"op_types": None, "per_channel": False, "split_outliers": False},
      lambda mm, down: []),

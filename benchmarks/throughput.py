@@ -55,7 +55,7 @@ def machine() -> str:
     import torch
     import transformers
 
-    from framing.onnx_backend import physical_cores
+    from framing.cores import physical_cores
 
     cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
@@ -128,7 +128,7 @@ def main() -> int:
     print(machine())
     print(f"model {model}, {args.n} sentences from data/framing/*.jsonl, load time not counted\n")
     if any(p.startswith("onnx") for p in paths):
-        from framing.onnx_backend import INT8_FILE, ONNX_FILE, export_onnx
+        from framing.onnx import INT8_FILE, ONNX_FILE, export_onnx
 
         if not (model / ONNX_FILE).is_file() or not (model / INT8_FILE).is_file():
             export_onnx(model, quantize=True)

@@ -46,7 +46,8 @@ def run_setting(setting: str, config: Path, steps: int) -> dict:
 
     from framing.config import load_config
     from framing.encoders import resolve_encoder
-    from framing.training import LengthGroupedBatches, _encode, _evaluate, class_weights, load_splits
+    from framing.features import training_features
+    from framing.training import LengthGroupedBatches, class_weights, evaluate, load_splits
 
     cfg = load_config(config)
     set_seed(cfg.seed)
@@ -55,7 +56,7 @@ def run_setting(setting: str, config: Path, steps: int) -> dict:
     tokenizer = AutoTokenizer.from_pretrained(encoder)
     model = AutoModelForSequenceClassification.from_pretrained(encoder, num_labels=len(cfg.labels),
                                                                ignore_mismatched_sizes=True)
-    features = _encode(tokenizer, train_set, cfg.labels, cfg.max_length)
+    features = training_features(tokenizer, train_set, cfg.labels, cfg.max_length)
     sampler = LengthGroupedBatches([len(f["input_ids"]) for f in features], cfg.batch_size, cfg.seed,
                                    group=order == "grouped")
     collator = (DataCollatorWithPadding(tokenizer, padding="max_length", max_length=cfg.max_length)
@@ -83,7 +84,7 @@ def run_setting(setting: str, config: Path, steps: int) -> dict:
             tokens += batch["input_ids"].numel()
     step_seconds = (time.perf_counter() - started) / timed
     eval_started = time.perf_counter()
-    _evaluate(model, tokenizer, dev_set, cfg.labels, cfg.eval_batch_size)
+    evaluate(model, tokenizer, dev_set, cfg.labels, cfg.eval_batch_size)
     eval_seconds = time.perf_counter() - eval_started
     steps_per_epoch = len(sampler)
     return {"setting": setting, "steps": timed, "step_seconds": step_seconds, "tokens_per_batch": tokens / timed,
@@ -103,7 +104,7 @@ def main() -> int:
         print(json.dumps(run_setting(args.child, args.config, args.steps)))
         return 0
     from framing.config import load_config
-    from framing.onnx_backend import physical_cores
+    from framing.cores import physical_cores
 
     settings = [s.strip() for s in args.settings.split(",") if s.strip()]
     for s in settings:

@@ -46,12 +46,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     from .data import read_examples
     from .evaluation import compute_metrics, confident_errors, format_table, write_report
+    from .features import pairs_of
     from .predict import FramingClassifier
 
     clf = FramingClassifier.from_pretrained(args.model, backend=args.backend, batch_size=args.batch_size)
     examples = read_examples(args.data, clf.labels)
-    pairs = [e.text_pair or "" for e in examples] if any(e.text_pair for e in examples) else None
-    probs = clf.predict_proba([e.text for e in examples], pairs)
+    probs = clf.predict_proba([e.text for e in examples], pairs_of(examples))
     gold = np.array([clf.labels.index(e.label) for e in examples])
     metrics = compute_metrics(probs, gold, clf.labels)
     out = Path(args.out or Path("runs") / "evaluate" / f"{Path(args.model).name}-{Path(args.data).stem}")

@@ -11,6 +11,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from .features import model_keys, tokenize
 from .segment import segment
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ class FramingClassifier:
             raise ValueError(f"backend: must be one of {', '.join(BACKENDS)}, got {backend!r}")
         runner = None
         if backend.startswith("onnx"):
-            from .onnx_backend import load_onnx_backend
+            from .onnx.runtime import load_onnx_backend
 
             # None, after a warning, when onnxruntime or the exported file is missing: fall back to torch
             runner = load_onnx_backend(path, quantized=backend == "onnx-int8")
@@ -108,16 +109,15 @@ class FramingClassifier:
         """Probabilities, one row per sentence in input order, columns in `self.labels` order."""
         if len(sentences) == 0:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        kwargs = {"text_pair": list(pairs)} if pairs is not None else {}
-        encoded = self.tokenizer(list(sentences), truncation=False, **kwargs)
+        encoded = tokenize(self.tokenizer, sentences, pairs)
         ids = encoded["input_ids"]
         too_long = sum(len(x) > self.max_length for x in ids)
         if too_long:
             log.warning("%d sentence(s) longer than %d tokens were truncated", too_long, self.max_length)
-            encoded = self.tokenizer(list(sentences), truncation=True, max_length=self.max_length, **kwargs)
+            encoded = tokenize(self.tokenizer, sentences, pairs, self.max_length)
             ids = encoded["input_ids"]
         order = np.argsort([len(x) for x in ids], kind="stable")
-        keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoded]
+        keys = model_keys(encoded)
         out = np.zeros((len(ids), len(self.labels)), dtype=np.float32)
         for lo in range(0, len(order), self.batch_size):
             chunk = order[lo:lo + self.batch_size]

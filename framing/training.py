@@ -1,5 +1,9 @@
 """Fine-tune an encoder on labelled sentences; keep the best dev checkpoint; evaluate it on test.
 
+`train(cfg)` runs the phases in order, and each is public for benchmarks and tests: `setup` (seed, data,
+model, batches, optimiser), `train_epoch` (one probe or fine-tuning epoch), `fit` (the epochs with
+checkpoint selection), `select_and_calibrate` (best checkpoint, temperature on dev), `evaluate`, `save`.
+
 Runs the same code on one CPU, one GPU (mixed precision) or several GPUs under `torchrun` /
 `accelerate launch`: accelerate wraps the model, optimiser and data loaders.
 """
@@ -13,6 +17,7 @@ import os
 import platform
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +29,7 @@ from .config import TrainConfig
 from .data import Example, label_counts, make_splits, read_examples
 from .encoders import resolve_encoder
 from .evaluation import compute_metrics, confident_errors, format_table, write_report
+from .features import pairs_of, training_features
 from .modelcard import write_model_card
 from .predict import FramingClassifier
 
@@ -134,36 +140,44 @@ def _mixed_precision(setting: str) -> str:
     return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
 
 
-def _encode(tokenizer, examples: list[Example], labels: list[str], max_length: int) -> list[dict]:
-    index = {label: i for i, label in enumerate(labels)}
-    texts = [e.text for e in examples]
-    pairs = [e.text_pair or "" for e in examples]
-    kwargs = {"text_pair": pairs} if any(e.text_pair for e in examples) else {}
-    encoded = tokenizer(texts, truncation=True, max_length=max_length, **kwargs)
-    keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoded]
-    return [{**{k: encoded[k][i] for k in keys}, "labels": index[e.label]} for i, e in enumerate(examples)]
-
-
-def _score(model, tokenizer, examples: list[Example], batch_size: int) -> np.ndarray:
-    clf = FramingClassifier.from_model(model, tokenizer, batch_size=batch_size)
-    pairs = [e.text_pair or "" for e in examples] if any(e.text_pair for e in examples) else None
-    return clf.predict_proba([e.text for e in examples], pairs)
-
-
-def _evaluate(model, tokenizer, examples: list[Example], labels: list[str], batch_size: int) -> tuple[dict, np.ndarray]:
+def evaluate(model, tokenizer, examples: list[Example], labels: list[str], batch_size: int) -> tuple[dict, np.ndarray]:
+    """Metrics and probabilities of `model` on `examples`, scored as the saved folder will score them."""
     was_training = model.training
-    probs = _score(model, tokenizer, examples, batch_size)
+    clf = FramingClassifier.from_model(model, tokenizer, batch_size=batch_size)
+    probs = clf.predict_proba([e.text for e in examples], pairs_of(examples))
     model.train(was_training)
     gold = np.array([labels.index(e.label) for e in examples], dtype=np.int64)
     return compute_metrics(probs, gold, labels), probs
 
 
-def train(cfg: TrainConfig) -> dict:
-    """Train, select on dev macro-F1, evaluate on test, write the model folder. Returns metrics."""
-    from accelerate import Accelerator
-    from accelerate.state import AcceleratorState
+@dataclass
+class Session:
+    """What one training run holds between its phases: data, model, optimiser, schedule, loss."""
+
+    cfg: TrainConfig
+    accelerator: object
+    encoder_path: str
+    tokenizer: object
+    model: torch.nn.Module  # as accelerate prepared it (DDP-wrapped under several processes)
+    plain: torch.nn.Module  # the bare module, scored in fp32 and saved
+    optimizer: torch.optim.Optimizer
+    scheduler: torch.optim.lr_scheduler.LRScheduler
+    loader: DataLoader
+    loss_fn: torch.nn.Module
+    encoder_params: list
+    train_set: list[Example]
+    dev_set: list[Example]
+    test_set: list[Example]
+    steps: int
+
+    @property
+    def main(self) -> bool:
+        return self.accelerator.is_main_process
+
+
+def setup(cfg: TrainConfig) -> Session:
+    """Seed, processes, data, encoder with a fresh head, batches, optimiser and schedule."""
     from accelerate.utils import set_seed
-    from tqdm.auto import tqdm
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
 
     if cfg.num_threads:
@@ -172,6 +186,44 @@ def train(cfg: TrainConfig) -> dict:
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     set_seed(cfg.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
+    accelerator = _accelerator(cfg)
+    train_set, dev_set, test_set = load_splits(cfg)
+    log.info("data: train %d %s, dev %d, test %d", len(train_set), label_counts(train_set), len(dev_set), len(test_set))
+    missing = [label for label in cfg.labels if not any(e.label == label for e in train_set)]
+    if missing:
+        log.warning("labels with no training example: %s", ", ".join(missing))
+    encoder_path = resolve_encoder(cfg.encoder)
+    labels = cfg.labels
+    tokenizer = AutoTokenizer.from_pretrained(encoder_path)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        encoder_path, num_labels=len(labels), id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)}, ignore_mismatched_sizes=True)
+    model.config.problem_type = "single_label_classification"
+    features = training_features(tokenizer, train_set, labels, cfg.max_length)
+    sampler = LengthGroupedBatches([len(f["input_ids"]) for f in features], cfg.batch_size, cfg.seed, cfg.group_by_length)
+    loader = DataLoader(features, batch_sampler=sampler, collate_fn=DataCollatorWithPadding(tokenizer, return_tensors="pt"))
+    steps_per_epoch = math.ceil(len(loader) / accelerator.num_processes)  # batches are sharded across processes
+    optimizer, scheduler, steps = _optimizer_and_schedule(model, cfg, steps_per_epoch)
+    # The scheduler stays outside prepare(): accelerate's wrapper steps it once per process per optimiser
+    # step, which would run this per-process schedule N times too fast under torchrun.
+    model, optimizer, loader = accelerator.prepare(model, optimizer, loader)
+    # The bare module, stripped of the autocast wrapper that prepare() puts on its forward: dev scoring then
+    # runs in fp32 like the saved folder will, so the checkpoint is chosen on the numbers users get (the
+    # training steps still run under accelerator.autocast()).
+    plain = accelerator.unwrap_model(model, keep_fp32_wrapper=False)
+    weights = class_weights(train_set, labels, cfg.class_weighting)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights.to(accelerator.device) if weights is not None else None,
+                                        label_smoothing=cfg.label_smoothing)
+    # the optimiser's groups already tell encoder from head (see _optimizer_and_schedule)
+    encoder_params = [p for g in optimizer.param_groups if not g.get("head") for p in g["params"]]
+    return Session(cfg, accelerator, encoder_path, tokenizer, model, plain, optimizer, scheduler, loader, loss_fn,
+                   encoder_params, train_set, dev_set, test_set, steps)
+
+
+def _accelerator(cfg: TrainConfig):
+    from accelerate import Accelerator
+    from accelerate.state import AcceleratorState
+
     # Under torchrun on a machine without CUDA, accelerate only joins the processes (gloo) when told
     # cpu=True; otherwise each process would train alone on all the data and race to write the folder.
     multi_cpu = not torch.cuda.is_available() and int(os.environ.get("WORLD_SIZE", "1")) > 1
@@ -182,125 +234,119 @@ def train(cfg: TrainConfig) -> dict:
     if accelerator.num_processes > 1:
         log.info("distributed: %d processes (%s), this is rank %d", accelerator.num_processes,
                  accelerator.distributed_type, accelerator.process_index)
-    main = accelerator.is_main_process
+    return accelerator
 
-    train_set, dev_set, test_set = load_splits(cfg)
-    log.info("data: train %d %s, dev %d, test %d", len(train_set), label_counts(train_set), len(dev_set), len(test_set))
-    missing = [label for label in cfg.labels if not any(e.label == label for e in train_set)]
-    if missing:
-        log.warning("labels with no training example: %s", ", ".join(missing))
 
-    encoder_path = resolve_encoder(cfg.encoder)
-    labels = cfg.labels
-    tokenizer = AutoTokenizer.from_pretrained(encoder_path)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        encoder_path, num_labels=len(labels), id2label=dict(enumerate(labels)),
-        label2id={label: i for i, label in enumerate(labels)}, ignore_mismatched_sizes=True)
-    model.config.problem_type = "single_label_classification"
-
-    features = _encode(tokenizer, train_set, labels, cfg.max_length)
-    sampler = LengthGroupedBatches([len(f["input_ids"]) for f in features], cfg.batch_size, cfg.seed, cfg.group_by_length)
-    collator = DataCollatorWithPadding(tokenizer, return_tensors="pt")
-    loader = DataLoader(features, batch_sampler=sampler, collate_fn=collator)
-
-    steps_per_epoch = math.ceil(len(loader) / accelerator.num_processes)  # batches are sharded across processes
-    optimizer, scheduler, steps = _optimizer_and_schedule(model, cfg, steps_per_epoch)
-    # The scheduler stays outside prepare(): accelerate's wrapper steps it once per process per optimiser
-    # step, which would run this per-process schedule N times too fast under torchrun.
-    model, optimizer, loader = accelerator.prepare(model, optimizer, loader)
-    # The bare module, stripped of the autocast wrapper that prepare() puts on its forward: dev scoring then
-    # runs in fp32 like the saved folder will, so the checkpoint is chosen on the numbers users get (the
-    # training steps below still run under accelerator.autocast()).
-    plain = accelerator.unwrap_model(model, keep_fp32_wrapper=False)
-    weights = class_weights(train_set, labels, cfg.class_weighting)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights.to(accelerator.device) if weights is not None else None,
-                                        label_smoothing=cfg.label_smoothing)
-
-    best_f1, best_epoch, best_state, history = -1.0, 0, None, []
-    started = time.perf_counter()
-    bar = tqdm(total=steps, desc="training", unit="step", disable=not (cfg.progress and main), dynamic_ncols=True)
-    # the optimiser's groups already tell encoder from head (see _optimizer_and_schedule)
-    encoder_params = [p for g in optimizer.param_groups if not g.get("head") for p in g["params"]]
-    for epoch in range(1, cfg.epochs + 1):
-        model.train()
-        probing = epoch <= cfg.probe_epochs
-        if accelerator.num_processes == 1:
-            # During probe epochs the encoder is frozen, so no encoder gradients are computed: a probe epoch
-            # costs about a third of a fine-tuning epoch. DistributedDataParallel needs the same trainable set
-            # throughout, so several processes compute them and drop them after each backward (below).
-            for param in encoder_params:
-                param.requires_grad_(not probing)
-        running, seen, peak_lr = 0.0, 0, 0.0
-        for batch in loader:
-            gold = batch.pop("labels")
-            with accelerator.autocast():
-                logits = model(**batch).logits
-            loss = loss_fn(logits.float(), gold)
-            accelerator.backward(loss)
-            if probing and accelerator.num_processes > 1:
-                # the encoder's gradients, already all-reduced, must not reach the gradient clipping or AdamW's
-                # moments: the probe phase then matches the one-process run
-                for param in encoder_params:
-                    param.grad = None
-            accelerator.clip_grad_norm_(model.parameters(), 1.0)
-            peak_lr = max(peak_lr, max((g["lr"] for g in optimizer.param_groups if not g.get("head")), default=0.0))
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            running += loss.item()
-            seen += 1
+def train_epoch(s: Session, epoch: int, bar=None) -> dict:
+    """One epoch: head only while `epoch <= probe_epochs` (LP-FT's probe), else the whole model.
+    Returns the epoch's history row without dev figures."""
+    s.model.train()
+    probing = epoch <= s.cfg.probe_epochs
+    several = s.accelerator.num_processes > 1
+    if not several:
+        # During probe epochs the encoder is frozen, so no encoder gradients are computed: a probe epoch
+        # costs about a third of a fine-tuning epoch. DistributedDataParallel needs the same trainable set
+        # throughout, so several processes compute them and drop them after each backward (below).
+        for param in s.encoder_params:
+            param.requires_grad_(not probing)
+    running, seen, peak_lr = 0.0, 0, 0.0
+    for batch in s.loader:
+        gold = batch.pop("labels")
+        with s.accelerator.autocast():
+            logits = s.model(**batch).logits
+        loss = s.loss_fn(logits.float(), gold)
+        s.accelerator.backward(loss)
+        if probing and several:
+            # the encoder's gradients, already all-reduced, must not reach the gradient clipping or AdamW's
+            # moments: the probe phase then matches the one-process run
+            for param in s.encoder_params:
+                param.grad = None
+        s.accelerator.clip_grad_norm_(s.model.parameters(), 1.0)
+        peak_lr = max(peak_lr, max((g["lr"] for g in s.optimizer.param_groups if not g.get("head")), default=0.0))
+        s.optimizer.step()
+        s.scheduler.step()
+        s.optimizer.zero_grad()
+        running += loss.item()
+        seen += 1
+        if bar is not None:
             bar.update(1)
             bar.set_postfix(epoch=epoch, loss=f"{running / seen:.3f}")
+    return {"epoch": epoch, "train_loss": running / max(seen, 1), "steps": seen, "peak_encoder_lr": peak_lr}
+
+
+def fit(s: Session) -> tuple[dict, int, list[dict], float]:
+    """All epochs, scoring dev after each; returns the best dev checkpoint's weights, its epoch, the
+    history and the seconds spent. Early stopping counts fine-tuning epochs only."""
+    from tqdm.auto import tqdm
+
+    cfg = s.cfg
+    best_f1, best_epoch, best_state, history = -1.0, 0, None, []
+    started = time.perf_counter()
+    bar = tqdm(total=s.steps, desc="training", unit="step", disable=not (cfg.progress and s.main), dynamic_ncols=True)
+    for epoch in range(1, cfg.epochs + 1):
+        row = train_epoch(s, epoch, bar)
         # Every process scores the whole dev set with the same weights, so all agree on the best epoch.
-        dev_metrics, _ = _evaluate(plain, tokenizer, dev_set, labels, cfg.eval_batch_size)
-        history.append({"epoch": epoch, "train_loss": running / max(seen, 1), "dev_macro_f1": dev_metrics["macro_f1"],
-                        "dev_accuracy": dev_metrics["accuracy"], "steps": seen, "peak_encoder_lr": peak_lr})
-        log.info("epoch %d: train loss %.4f, dev macro-F1 %.4f, accuracy %.4f", epoch, running / max(seen, 1),
+        dev_metrics, _ = evaluate(s.plain, s.tokenizer, s.dev_set, cfg.labels, cfg.eval_batch_size)
+        history.append({"epoch": epoch, "train_loss": row["train_loss"], "dev_macro_f1": dev_metrics["macro_f1"],
+                        "dev_accuracy": dev_metrics["accuracy"], "steps": row["steps"],
+                        "peak_encoder_lr": row["peak_encoder_lr"]})
+        log.info("epoch %d: train loss %.4f, dev macro-F1 %.4f, accuracy %.4f", epoch, row["train_loss"],
                  dev_metrics["macro_f1"], dev_metrics["accuracy"])
         if dev_metrics["macro_f1"] > best_f1:
             best_f1, best_epoch = dev_metrics["macro_f1"], epoch
-            best_state = {k: v.detach().to("cpu", copy=True) for k, v in plain.state_dict().items()}
-        elif (cfg.early_stopping_patience and not probing
+            best_state = {k: v.detach().to("cpu", copy=True) for k, v in s.plain.state_dict().items()}
+        elif (cfg.early_stopping_patience and epoch > cfg.probe_epochs
               and epoch - max(best_epoch, cfg.probe_epochs) >= cfg.early_stopping_patience):
-            # patience counts fine-tuning epochs only: a head-only model is never the reason to stop
+            # a head-only model is never the reason to stop
             log.info("early stopping: no dev improvement for %d epochs", cfg.early_stopping_patience)
             break
     bar.close()
-    for param in encoder_params:
+    for param in s.encoder_params:
         param.requires_grad_(True)
-    train_seconds = time.perf_counter() - started
+    return best_state, best_epoch, history, time.perf_counter() - started
 
-    accelerator.wait_for_everyone()
-    final = plain
-    final.load_state_dict(best_state)
-    dev_metrics, dev_probs = _evaluate(final, tokenizer, dev_set, labels, cfg.eval_batch_size)
-    calibration = None
-    if cfg.calibrate:
-        gold = np.array([labels.index(e.label) for e in dev_set], dtype=np.int64)
-        temperature = fit_temperature(dev_probs, gold)
-        apply_temperature(final, temperature)
-        ece_before = dev_metrics["ece"]
-        dev_metrics = compute_metrics(scale_probs(dev_probs, temperature), gold, labels)  # no second dev pass
-        calibration = {"temperature": round(temperature, 4), "dev_ece_before": ece_before,
-                       "dev_ece_after": dev_metrics["ece"]}
-        log.info("calibration: temperature %.3f fitted on dev, dev ECE %.3f -> %.3f", temperature, ece_before,
-                 dev_metrics["ece"])
-    test_metrics, test_probs = (_evaluate(final, tokenizer, test_set, labels, cfg.eval_batch_size)
-                                if test_set else (None, None))
+
+def select_and_calibrate(s: Session, best_state: dict) -> tuple[dict, dict | None]:
+    """Load the chosen checkpoint, score dev once, and fold a dev-fitted temperature into the classifier."""
+    cfg, labels = s.cfg, s.cfg.labels
+    s.accelerator.wait_for_everyone()
+    s.plain.load_state_dict(best_state)
+    dev_metrics, dev_probs = evaluate(s.plain, s.tokenizer, s.dev_set, labels, cfg.eval_batch_size)
+    if not cfg.calibrate:
+        return dev_metrics, None
+    gold = np.array([labels.index(e.label) for e in s.dev_set], dtype=np.int64)
+    temperature = fit_temperature(dev_probs, gold)
+    apply_temperature(s.plain, temperature)
+    ece_before = dev_metrics["ece"]
+    dev_metrics = compute_metrics(scale_probs(dev_probs, temperature), gold, labels)  # no second dev pass
+    log.info("calibration: temperature %.3f fitted on dev, dev ECE %.3f -> %.3f", temperature, ece_before,
+             dev_metrics["ece"])
+    return dev_metrics, {"temperature": round(temperature, 4), "dev_ece_before": ece_before,
+                         "dev_ece_after": dev_metrics["ece"]}
+
+
+def train(cfg: TrainConfig) -> dict:
+    """Train, select on dev macro-F1, evaluate on test, write the model folder. Returns metrics."""
+    s = setup(cfg)
+    best_state, best_epoch, history, seconds = fit(s)
+    dev_metrics, calibration = select_and_calibrate(s, best_state)
+    test_metrics, test_probs = (evaluate(s.plain, s.tokenizer, s.test_set, cfg.labels, cfg.eval_batch_size)
+                                if s.test_set else (None, None))
     metrics = {"dev": dev_metrics, "test": test_metrics, "best_epoch": best_epoch, "epochs_run": len(history),
-               "train_seconds": round(train_seconds, 1), "history": history, "calibration": calibration,
-               "data": {"train": label_counts(train_set), "dev": label_counts(dev_set), "test": label_counts(test_set)}}
-    if main:
-        _save(cfg, encoder_path, final, tokenizer, metrics, test_set, test_probs, dev_set)
+               "train_seconds": round(seconds, 1), "history": history, "calibration": calibration,
+               "data": {"train": label_counts(s.train_set), "dev": label_counts(s.dev_set),
+                        "test": label_counts(s.test_set)}}
+    if s.main:
+        save(cfg, s.encoder_path, s.plain, s.tokenizer, metrics, s.test_set, test_probs)
         log.info("dev:\n%s", format_table(dev_metrics))
         if test_metrics:
             log.info("test:\n%s", format_table(test_metrics))
-    accelerator.wait_for_everyone()
+    s.accelerator.wait_for_everyone()
     return metrics
 
 
-def _save(cfg: TrainConfig, encoder_path: str, model, tokenizer, metrics: dict, test_set: list[Example],
-          test_probs: np.ndarray | None, dev_set: list[Example]) -> None:
+def save(cfg: TrainConfig, encoder_path: str, model, tokenizer, metrics: dict, test_set: list[Example],
+         test_probs: np.ndarray | None) -> None:
     """Write the folder next to its final place, then rename: a half-written model never looks complete."""
     import transformers
 
@@ -327,7 +373,7 @@ def _save(cfg: TrainConfig, encoder_path: str, model, tokenizer, metrics: dict, 
                  with_json=False)
     write_model_card(tmp, cfg, metrics)
     if cfg.export_onnx:
-        from .onnx_backend import export_onnx
+        from .onnx import export_onnx
 
         export_onnx(tmp, quantize=True)
     if out.exists():

@@ -239,13 +239,13 @@ def test_probe_epochs_freeze_the_encoder_then_fine_tune_everything(tmp_path, tin
     import framing.training as training
 
     snapshots = []
-    real_evaluate = training._evaluate
+    real_evaluate = training.evaluate
 
     def spy(model, *args, **kwargs):
         snapshots.append({n: p.detach().clone() for n, p in model.named_parameters()})
         return real_evaluate(model, *args, **kwargs)
 
-    monkeypatch.setattr(training, "_evaluate", spy)
+    monkeypatch.setattr(training, "evaluate", spy)
     metrics = train(tiny_config(corpus_files, tiny_encoder, tmp_path / "lpft", epochs=2, probe_epochs=1))
     assert len(metrics["history"]) == 2
     pretrained = dict(AutoModelForSequenceClassification.from_pretrained(tiny_encoder).named_parameters())

@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 
 from tqdm import tqdm
 
-from ..onnx_backend import INT8_FILE, ONNX_FILE
+from ..onnx.runtime import INT8_FILE, ONNX_FILE
 from ..predict import FramingClassifier
 from ..segment import Span, segment
 from .aggregate import ArticleSummary, sentence_record

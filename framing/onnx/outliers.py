@@ -20,7 +20,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 # Sentences run through the fp32 graph to measure activations: part of the shipped corpus's train split.
-CALIBRATION_FILE = Path(__file__).with_name("quantize_calibration.txt")
+CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "quantize_calibration.txt"
 # A channel is an outlier when its largest |activation| on the calibration sentences is at least this many
 # times the median channel's largest |activation| in the same MatMul input.
 OUTLIER_FACTOR = 6.0
@@ -39,7 +39,7 @@ def input_channel_peaks(model, node_names: list[str], tokenizer, texts: list[str
     import onnx
     import onnxruntime as ort
 
-    from framing.onnx_backend import graph_feed
+    from .runtime import graph_feed
 
     tensors = {n.name: n.input[0] for n in model.graph.node if n.name in node_names}
     outputs = model.graph.output

@@ -5,9 +5,10 @@ import sys
 import numpy as np
 import pytest
 
-from framing import onnx_backend
+from framing.onnx import export as onnx_export
 from framing.cli import main
-from framing.onnx_backend import INT8_FILE, ONNX_FILE, export_onnx, fp32_nodes, load_onnx_backend, weight_matmuls
+from framing.onnx import INT8_FILE, ONNX_FILE, export_onnx, load_onnx_backend
+from framing.onnx.quantize import fp32_nodes, weight_matmuls
 from framing.predict import FramingClassifier, TorchBackend
 
 SENTENCES = ["The army shelled the market.", "Aid stopped.", "The court ruled that the strikes broke the treaty.",
@@ -93,7 +94,7 @@ def test_missing_onnxruntime_falls_back_to_torch(exported, monkeypatch, caplog):
 
 
 def test_export_check_rejects_a_wrong_graph(model_dir, monkeypatch):
-    monkeypatch.setattr(onnx_backend, "EXPORT_TOLERANCE", -1.0)  # no graph can pass: the check must fire
+    monkeypatch.setattr(onnx_export, "EXPORT_TOLERANCE", -1.0)  # no graph can pass: the check must fire
     with pytest.raises(RuntimeError, match="differs from the torch model"):
         export_onnx(model_dir)
     assert not (model_dir / ONNX_FILE).exists() and not list(model_dir.glob("*.partial"))

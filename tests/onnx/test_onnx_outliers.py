@@ -5,9 +5,9 @@ import shutil
 import numpy as np
 import pytest
 
-from framing import outliers
-from framing.onnx_backend import INT8_FILE, ONNX_FILE, export_onnx, quantize_onnx, weight_matmuls
-from framing.outliers import input_channel_peaks, outlier_channels, split_outlier_channels
+from framing.onnx import INT8_FILE, ONNX_FILE, export_onnx, outliers
+from framing.onnx.quantize import quantize_onnx, weight_matmuls
+from framing.onnx.outliers import input_channel_peaks, outlier_channels, split_outlier_channels
 
 
 def matmul_graph(weight: np.ndarray):
@@ -106,7 +106,7 @@ def test_without_a_tokenizer_int8_is_made_without_the_split(exported, tmp_path, 
     bare = tmp_path / "bare"
     bare.mkdir()
     shutil.copy(exported / ONNX_FILE, bare / ONNX_FILE)
-    with caplog.at_level(logging.WARNING, logger="framing.onnx_backend"):
+    with caplog.at_level(logging.WARNING, logger="framing.onnx.quantize"):
         out = quantize_onnx(bare / ONNX_FILE, bare / INT8_FILE)
     assert "no tokenizer beside the graph" in caplog.text
     assert not any(n.name.endswith("/outlier_split/MatMul") for n in onnx.load(str(out)).graph.node)
