@@ -26,7 +26,8 @@ from framing.data import read_examples  # noqa: E402
 from framing.evaluation import compute_metrics  # noqa: E402
 from framing.onnx import INT8_FILE, ONNX_FILE, OnnxBackend, export_onnx  # noqa: E402
 from framing.onnx.quantize import quantize_onnx, weight_matmuls  # noqa: E402
-from framing.predict import PROJECT_ROOT, FramingClassifier  # noqa: E402
+from common import ROOT as PROJECT_ROOT, default_model  # noqa: E402
+from framing.predict import FramingClassifier  # noqa: E402
 
 MIN_AGREEMENT = 99.0  # percent of sentences
 MAX_F1_LOSS = 0.5  # macro-F1 points
@@ -52,13 +53,6 @@ SETTINGS = [
     ("MatMul, per-channel, outlier split", {"per_channel": True}, lambda mm, down: []),
     ("MatMul, per-channel, outlier split + layer 0 fp32 *", {"per_channel": True}, None),
 ]
-
-
-def default_model() -> Path:
-    for candidate in (PROJECT_ROOT / "models" / "default", PROJECT_ROOT / "runs" / "default-v0"):
-        if (candidate / "config.json").is_file():
-            return candidate
-    raise SystemExit("no trained model: neither models/default nor runs/default-v0 exists; pass --model")
 
 
 def scored(clf: FramingClassifier, texts: list[str]) -> tuple[np.ndarray, float]:

@@ -99,7 +99,7 @@ def main() -> None:
     results = {}
     print(f"real-news test: {len(real)} sentences, {len({r['article'] for r in real})} articles; "
           f"written test: {len(written)} sentences")
-    print(f"| model | real macro-F1 [95% CI] | real accuracy [95% CI] | state-aligned F1 | other F1 | written macro-F1 |")
+    print("| model | real macro-F1 [95% CI] | real accuracy [95% CI] | state-aligned F1 | other F1 | written macro-F1 |")
     print("|---|---|---|---|---|---|")
     for name, fn in predictors(args).items():
         pred = fn([r["text"] for r in real]).argmax(1)

@@ -31,15 +31,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from childproc import peak_rss_mib, run_child  # noqa: E402
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT as PROJECT_ROOT, default_model  # noqa: E402
 SEED = 13
-
-
-def default_model() -> Path:
-    for candidate in (PROJECT_ROOT / "models" / "default", PROJECT_ROOT / "runs" / "default-v0"):
-        if (candidate / "config.json").is_file():
-            return candidate
-    raise SystemExit("no trained model: neither models/default nor runs/default-v0 exists; pass --model")
 
 
 def source_articles() -> list[list[str]]:

@@ -24,7 +24,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from childproc import peak_rss_mib, run_child  # noqa: E402
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT as PROJECT_ROOT, default_model  # noqa: E402
 PATHS = {
     "pipeline-b1": "transformers.pipeline, batch_size=1",
     "pipeline-b32": "transformers.pipeline, batch_size=32",
@@ -41,13 +41,6 @@ def sentences(n: int) -> list[str]:
     pool = [e.text for path in sorted((PROJECT_ROOT / "data" / "framing").glob("*.jsonl"))
             for e in read_examples(path)]
     return [pool[i % len(pool)] for i in range(n)]
-
-
-def default_model() -> Path:
-    for candidate in (PROJECT_ROOT / "models" / "default", PROJECT_ROOT / "runs" / "default-v0"):
-        if (candidate / "config.json").is_file():
-            return candidate
-    raise SystemExit("no trained model: neither models/default nor runs/default-v0 exists; pass --model")
 
 
 def machine() -> str:

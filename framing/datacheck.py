@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 
 from .data import SUFFIXES, DataError, Example, iter_records
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
@@ -12,12 +11,11 @@ import numpy as np
 import torch
 
 from .features import model_keys, tokenize
+from .paths import default_model_path
 from .segment import segment
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / "default"
 HARD_MAX_LENGTH = 512
 BACKENDS = ("torch", "onnx", "onnx-int8")
 
@@ -33,10 +31,6 @@ class Prediction:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def default_model_path() -> Path:
-    return Path(os.environ.get("FRAMING_MODEL") or DEFAULT_MODEL_DIR)
 
 
 class TorchBackend:

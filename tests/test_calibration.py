@@ -5,7 +5,6 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from framing.calibration import apply_temperature, classifier_layer, fit_temperature, scale_probs
-from framing.predict import FramingClassifier
 
 
 def softmax(x):

@@ -1,0 +1,32 @@
+"""Where model folders live.
+
+A checkout (this package beside a pyproject.toml, as after `git clone` and `pip install -e .`) keeps them in
+`models/` at the repository root, where `make demo` and `train.py` write them. An installed package never
+writes into site-packages: it uses `$FRAMING_HOME/models`, else `~/.cache/framing/models`. `$FRAMING_MODEL`
+names the default model folder outright.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+
+
+def in_checkout() -> bool:
+    """True when the package runs from a source tree rather than an installed copy."""
+    return (PACKAGE_PARENT / "pyproject.toml").is_file() and "site-packages" not in PACKAGE_PARENT.parts
+
+
+def models_home() -> Path:
+    """The folder that holds `default`, `fast` and any other trained model."""
+    if os.environ.get("FRAMING_HOME"):
+        return Path(os.environ["FRAMING_HOME"]).expanduser() / "models"
+    if in_checkout():
+        return PACKAGE_PARENT / "models"
+    return Path.home() / ".cache" / "framing" / "models"
+
+
+def default_model_path() -> Path:
+    """The model used when none is named: `$FRAMING_MODEL`, else `default` in `models_home()`."""
+    return Path(os.environ.get("FRAMING_MODEL") or models_home() / "default")
