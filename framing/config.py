@@ -100,6 +100,8 @@ def _coerce(name: str, value: object, source: str) -> object:
     """Coerce a YAML or CLI value to the field's declared type, naming the field on failure."""
     hint = _field_types()[name]
     args = typing.get_args(hint)
+    if isinstance(value, str) and list[str] in args and "," in value:  # --train-file a.jsonl,b.jsonl
+        value = value.split(",")
     if isinstance(value, list) and list[str] in args:  # a file field given a list of files
         if not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise ValueError(f"{source}: field {name!r} expects a path or a list of paths, got {value!r}")

@@ -16,21 +16,26 @@ import re
 _LINE_PATTERNS = [
     # navigation, prompts and page furniture
     r"all news|latest news|top stories|news feed|read more.*|read also.*|see also.*|more on this.*",
-    r"related(?: (?:news|stories|articles|coverage))?:?.*|most (?:read|popular|viewed)|more on this topic",
+    r"related(?: (?:news|stories|articles|coverage))?:?|related (?:news|stories|articles|coverage):? .*|more on this topic",
+    r"most (?:popular|viewed)",
     r"share(?: this(?: article| story)?)?(?: on \w+)?|tweet|print|e-?mail|comments?(?: \(\d+\))?|close|video|photo",
     r"advertisement.*|ad|sponsored(?: content)?|subscribe.*|sign up.*|follow us.*|join us on .*|click.*",
     r"story continued below|continue reading.*|skip to (?:main )?content|cookie.*|accept|menu",
     r"home(?: [|/>»] .*)?|tags?:.*|chapter \d+|\[[a-z ]+\]|vote now:.*|urgent:|cnn map|slideshow \(\d+ images?\)",
     r"next image \d+ of \d+|this article is more than \w+ years? old|read or share this story:.*",
     r"(?:special coverage|photos?|videos?|watch|listen|more|read more|editorial|analysis/opinion)\s*:.*",
-    r"read \w+'s new flipboard magazine.*|get our top investigations.*",
+    r"read \w+'s new flipboard magazine.*|get our top investigations.*|take me back to the top.*|for more:?|youtube",
+    r"most read.*|newsletter sign up.*|please verify you're not a robot.*|invalid email address\.?|please re-enter\.?",
+    r"you must select a newsletter.*|thank you for subscribing\.?|an error has occurred\.?|please try again later\.?",
+    r"view all .{0,40} newsletters\.?|we pay for (?:your stories|videos).*|do you have a story for .*|email us at .*",
     # credits, captions and copyright
     r"(?:photo|image|video|source|media)\s*(?:credit|caption|copyright)?\s*:.*",
     r"(?:©|\(c\)|copyright).*|all rights reserved.*",
-    r"image copyright .*|media playback is unsupported.*|enlarge this image.*|toggle caption.*",
+    r"image copyright .*|(?:image|media) caption .*|media playback is unsupported.*|enlarge this image.*|toggle caption.*",
+    r".*\[[^\]/]{2,60}/[^\]]{2,40}\]",                                          # caption with [Name/Outlet] credit
     r"file\s*[-–—]\s*in this .*photo.*|.*\((?:ap |afp |reuters )?photo(?::|/)[^)]*\)\s*(?:story highlights.*)?",
     r"(?:the )?associated press contributed to this (?:report|story)\.?|contributing:.*|"
-    r".*this article is based in part on wire service reports\.?",
+    r".*this article is based in part on wire[- ]service reports\.?|material from .{0,80} was used in this (?:report|story)\.?",
     r"follow (?:him|her|them|me) on (?:twitter|facebook|instagram).*",
     # bylines, datestamps and separators
     r"by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})?",
@@ -65,7 +70,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def is_debris(line: str) -> bool:
-    """True when the whole line is page furniture rather than article text."""
+    """True when the whole line, or the whole sentence, is page furniture rather than article text (the
+    segmenter asks for each sentence too: "Follow us on Instagram." inside a line with article text)."""
     stripped = line.strip()
     if not _LETTER.search(stripped):
         return True  # separators ("___", "• • •"), bare numbers and times

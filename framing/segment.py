@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import syntok.segmenter as syntok
 
-from .debris import content_ranges
+from .debris import content_ranges, is_debris
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ def segment(text: str) -> list[Span]:
         for start, end in content_ranges(line.group()):
             block = line.group()[start:end]
             if block.strip():
-                result.extend(_block_sentences(text, block, line.start() + start))
+                result.extend(s for s in _block_sentences(text, block, line.start() + start)
+                              if not is_debris(s.text))
     return result
 
 

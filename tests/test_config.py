@@ -66,5 +66,6 @@ def test_file_fields_take_a_list_of_files(tmp_path):
     path = write(tmp_path, "labels: [a, b]\ntrain_file: [w.jsonl, r.jsonl]\ndev_file: d.jsonl\n")
     cfg = load_config(path)
     assert cfg.train_file == ["w.jsonl", "r.jsonl"] and cfg.dev_file == "d.jsonl"
+    assert load_config(path, {"dev_file": "d1.jsonl,d2.jsonl"}).dev_file == ["d1.jsonl", "d2.jsonl"]
     with pytest.raises(ValueError, match="train_file"):
         load_config(write(tmp_path, "labels: [a, b]\ntrain_file: [w.jsonl, 3]\n"))

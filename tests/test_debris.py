@@ -22,6 +22,10 @@ from framing.segment import segment
     "michael barbaro",
     "Update 2:21AM EDT (07:21 BST)",
     "___", "• • •", "9:20 p.m.", "Advertisement", "Story Continued Below", "Slideshow (5 Images)",
+    "Please verify you're not a robot by clicking the box.", "Thank you for subscribing.",
+    "Material from the Associated Press and Reuters was used in this story.",
+    "Zalmay Khalilzad, US envoy for reconciliation in Afghanistan [Sorin Furcoi/Al Jazeera]",
+    "Image caption The Taliban claimed responsibility for the attack", "We pay for your stories!",
 ])
 def test_debris_lines_are_dropped(line):
     assert content_ranges(line) == []
@@ -35,6 +39,8 @@ def test_debris_lines_are_dropped(line):
     "More than 500 trucks have entered the region.",        # 'More' opening a sentence
     "Photographs of the camp were shown to the court.",
     "The video showed soldiers firing on the crowd.",
+    "Related talks will resume in Geneva on Monday.",
+    "Most of the displaced returned home.",
 ])
 def test_sentences_are_kept(line):
     assert content_ranges(line) == [(0, len(line))]
@@ -58,3 +64,10 @@ def test_video_widget_inside_an_article_leaves_the_sentences():
     text = ("Talks resumed in Vienna.\n\nJUST WATCHED Gap in Iran talks bridgeable Replay More Videos ... MUST WATCH "
             "Gap in Iran talks bridgeable 09:30\n\nIran insists it has a right to nuclear power.")
     assert [s.text for s in segment(text)] == ["Talks resumed in Vienna.", "Iran insists it has a right to nuclear power."]
+
+
+def test_a_debris_sentence_inside_a_line_of_article_text_is_dropped():
+    text = "Shelling resumed overnight. Follow us on Instagram. Aid convoys waited at the border."
+    spans = segment(text)
+    assert [s.text for s in spans] == ["Shelling resumed overnight.", "Aid convoys waited at the border."]
+    assert all(text[s.start:s.end] == s.text for s in spans)
