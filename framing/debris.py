@@ -16,7 +16,7 @@ import re
 _LINE_PATTERNS = [
     # navigation, prompts and page furniture
     r"all news|latest news|top stories|news feed|read more.*|read also.*|see also.*|more on this.*",
-    r"related(?: (?:news|stories|articles|coverage))?:?|related (?:news|stories|articles|coverage):? .*|more on this topic",
+    r"related(?: (?:news|stories|articles|coverage))?(?::.*)?|related (?:news|stories|articles|coverage) .*|more on this topic",
     r"most (?:popular|viewed)",
     r"share(?: this(?: article| story)?)?(?: on \w+)?|tweet|print|e-?mail|comments?(?: \(\d+\))?|close|video|photo",
     r"advertisement.*|ad|sponsored(?: content)?|subscribe.*|sign up.*|follow us.*|join us on .*|click.*",

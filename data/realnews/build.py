@@ -85,7 +85,7 @@ def main() -> None:
     decided = read_adjudication()
     texts = source_texts({a["article"] for a in articles})
     splits: dict[str, list[dict]] = {"train": [], "dev": [], "test": []}
-    pairs, debris, waiting, open_disagreements, merged = [], Counter(), [], [], 0
+    pairs, debris, waiting, open_disagreements, merged, unlabelled = [], Counter(), [], [], 0, []
     for article in articles:
         ids = [f"{article['article']}#{i}" for i in range(1, len(article["sentences"]) + 1)]
         if not all(i in first and i in second for i in ids):
@@ -106,6 +106,9 @@ def main() -> None:
         for number, span in enumerate(segment(text), 1):
             covering = [(sid, min(b, span.end) - max(a, span.start)) for sid, (a, b) in old
                         if min(b, span.end) > max(a, span.start)]
+            if not covering:  # text the labelling segmenter dropped and today's keeps: never labelled
+                unlabelled.append(span.text)
+                continue
             sid = max(covering, key=lambda c: c[1])[0]
             merged += len(covering) > 1
             if final[sid] is None:
@@ -127,6 +130,7 @@ def main() -> None:
     stats = {"overall": agreement(pairs) if pairs else None, "debris_segments": dict(debris),
              "articles_waiting": len(waiting), "disagreements_open": len(open_disagreements),
              "adjudicated": len(decided), "sentences_joined_from_several_segments": merged,
+             "unlabelled_segments": unlabelled,
              "splits": {k: {"sentences": len(v), "articles": len({r["article"] for r in v}),
                             "labels": dict(Counter(r["label"] for r in v))} for k, v in splits.items()}}
     (HERE / "agreement.json").write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
