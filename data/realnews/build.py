@@ -29,7 +29,10 @@ sys.path.insert(0, str(HERE.parents[1]))
 from choose import SOURCE, article_text  # noqa: E402
 from outlets import group  # noqa: E402
 
+from framing.datacheck import near_duplicates, normalise  # noqa: E402
 from framing.segment import segment  # noqa: E402
+
+NEAR = 0.8  # framing data check's near-duplicate threshold
 
 LABELS = ["accusatory", "humanitarian", "legal_argument", "background"]
 MARKS = [*LABELS, "debris"]
@@ -122,6 +125,7 @@ def main() -> None:
                 "article": article["article"], "sentence": number, "start": span.start, "end": span.end,
                 "outlet": article["outlet"], "outlet_group": group(article["outlet"]), "dataset": article["dataset"],
                 "licence": article["licence"], "date": article["date"], "labels": how})
+    dropped = drop_train_duplicates(splits)
     write_disagreements(open_disagreements, first, second, articles)
     for name, rows in splits.items():
         with (HERE / f"{name}.jsonl").open("w", encoding="utf-8") as f:
@@ -130,13 +134,34 @@ def main() -> None:
     stats = {"overall": agreement(pairs) if pairs else None, "debris_segments": dict(debris),
              "articles_waiting": len(waiting), "disagreements_open": len(open_disagreements),
              "adjudicated": len(decided), "sentences_joined_from_several_segments": merged,
-             "unlabelled_segments": unlabelled,
+             "unlabelled_segments": unlabelled, "train_duplicates_dropped": dropped,
              "splits": {k: {"sentences": len(v), "articles": len({r["article"] for r in v}),
                             "labels": dict(Counter(r["label"] for r in v))} for k, v in splits.items()}}
     (HERE / "agreement.json").write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in stats.items() if k != "overall"}, indent=1))
     if pairs:
         print("raw agreement", stats["overall"]["raw_agreement"], "kappa", stats["overall"]["kappa"])
+
+
+def drop_train_duplicates(splits: dict[str, list[dict]]) -> list[str]:
+    """Remove train sentences that repeat (exactly, or at `framing data check`'s near-duplicate threshold) a
+    dev or test sentence, or a train sentence of another article: outlets quote the same statements, and a
+    quote seen in training would flatter dev and test. Dev and test keep every sentence."""
+    rows = splits["test"] + splits["dev"] + splits["train"]
+    held = len(splits["test"]) + len(splits["dev"])
+    texts = [normalise(r["text"]) for r in rows]
+    drop = set()
+    first_seen: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        j = first_seen.setdefault(text, i)
+        if j != i and i >= held and rows[j]["article"] != rows[i]["article"]:
+            drop.add(i)
+    for i, j, _ in near_duplicates(texts, NEAR):
+        later = max(i, j)
+        if later >= held and rows[i]["article"] != rows[j]["article"]:
+            drop.add(later)
+    splits["train"] = [r for k, r in enumerate(splits["train"], held) if k not in drop]
+    return sorted(rows[k]["id"] for k in drop)
 
 
 def source_texts(wanted: set[str]) -> dict[str, str]:
