@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import TrainConfig
+from .fingerprint import model_fingerprint
 
 
 def _f(x: float | None) -> str:
@@ -51,7 +52,9 @@ or, with sentence segmentation and character offsets, `framing.FramingClassifier
 | test | {_f(test and test['macro_f1'])} | {_f(test and test['accuracy'])} | {_f(test and test['ece'])} | {_f(test and test['majority_baseline_macro_f1'])} |
 
 Best dev epoch {metrics['best_epoch']} of {metrics['epochs_run']}; training took {metrics['train_seconds']:.0f} s.{_recipe(cfg)}
-{_calibration_line(metrics.get('calibration'))}The full evaluation is in `report.md` (test) and `dev_report.md`; all settings in `training_config.json`.
+{_calibration_line(metrics.get('calibration'))}Fingerprint `{model_fingerprint(folder)}` (config, tokenizer and weights; `framing score` records the
+same hash, and `framing serve` reports its first 12 characters as the model version).
+The full evaluation is in `report.md` (test) and `dev_report.md`; all settings in `training_config.json`.
 
 ## Intended use and limits
 - Meant for research on how news text frames conflicts: sentence-level tendencies aggregated over many

@@ -309,7 +309,7 @@ def test_batcher_skips_abandoned_requests_and_drains_on_close():
         return _echo(sentences)
 
     async def scenario():
-        batcher = MicroBatcher(predict, max_batch=1, max_wait_s=0.0, max_pending=3)
+        batcher = MicroBatcher(predict, max_batch=1, max_wait_s=0.0, max_queue=3)
         await batcher.start()
         first = asyncio.create_task(batcher.submit(["a 1"]))
         abandoned = asyncio.create_task(batcher.submit(["b 2"]))

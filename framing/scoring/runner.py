@@ -7,7 +7,6 @@ model sees the same inputs together (padding and batch shape change the last bit
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import queue
@@ -19,7 +18,7 @@ from typing import Callable, Iterator
 
 from tqdm import tqdm
 
-from ..onnx.runtime import INT8_FILE, ONNX_FILE
+from ..fingerprint import model_fingerprint
 from ..predict import FramingClassifier
 from ..segment import Span, segment
 from .aggregate import ArticleSummary, sentence_record
@@ -33,8 +32,6 @@ log = logging.getLogger(__name__)
 
 QUEUE_ITEMS = 256
 PROBLEMS_PER_BATCH = 1024  # a batch of unreadable files still ends, so memory stays bounded
-MODEL_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt")
-WEIGHT_FILES = {"torch": ("*.safetensors", "*.bin"), "onnx": (ONNX_FILE,), "onnx-int8": (INT8_FILE,)}
 
 
 @dataclass
@@ -129,19 +126,6 @@ class _Failed:
 
 
 _END = object()
-
-
-def model_fingerprint(path: Path, backend: str) -> str:
-    """Content hash of what decides the scores with this backend, so results of a changed model are never mixed
-    with old ones (and exporting ONNX files beside torch weights does not count as a change)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for pattern in (*MODEL_FILES, *WEIGHT_FILES.get(backend, ("*.safetensors", "*.bin", "*.onnx"))):
-        for file in sorted(path.glob(pattern)):
-            digest.update(file.name.encode())
-            with open(file, "rb") as f:
-                while chunk := f.read(1 << 20):
-                    digest.update(chunk)
-    return digest.hexdigest()
 
 
 class _Reader(threading.Thread):

@@ -43,19 +43,19 @@ class MicroBatcher:
     """Queue sentence lists from many requests; answer each with its rows of one shared `predict_fn` call.
 
     `predict_fn(sentences) -> np.ndarray` (one row per sentence, input order) runs on a single worker thread.
-    With `merge=False` every request is its own model call (the baseline micro-batching is measured against).
+    With `batching=False` every request is its own model call (the baseline micro-batching is measured against).
     A request is never split across calls; one larger than `max_batch` gets a call of its own.
     """
 
     def __init__(self, predict_fn: Callable[[list[str]], np.ndarray], max_batch: int = 64, max_wait_s: float = 0.005,
-                 merge: bool = True, max_pending: int = 4096, observer: BatchObserver | None = None):
+                 batching: bool = True, max_queue: int = 4096, observer: BatchObserver | None = None):
         if max_batch < 1:
             raise ValueError(f"max_batch: must be at least 1, got {max_batch}")
         self._predict = predict_fn
         self._max_batch = max_batch
         self._max_wait_s = max_wait_s
-        self._merge = merge
-        self._max_pending = max_pending
+        self._batching = batching
+        self._max_queue = max_queue
         self._observer = observer
         self._jobs: deque[_Job] = deque()
         self._pending = 0
@@ -88,8 +88,8 @@ class MicroBatcher:
             raise ValueError("submit: no sentences")
         if self._task is None or self._closing:
             raise ShuttingDown("the server is shutting down")
-        if self._pending + len(sentences) > self._max_pending:
-            raise Overloaded(f"{self._pending} sentences are already waiting (limit {self._max_pending})")
+        if self._pending + len(sentences) > self._max_queue:
+            raise Overloaded(f"{self._pending} sentences are already waiting (limit {self._max_queue})")
         job = _Job(list(sentences), asyncio.get_running_loop().create_future())
         self._jobs.append(job)
         self._pending += len(job.sentences)
@@ -134,12 +134,12 @@ class MicroBatcher:
                     self._jobs.popleft()
                     self._pending -= len(job.sentences)
                     continue
-                if batch and (not self._merge or size + len(job.sentences) > self._max_batch):
+                if batch and (not self._batching or size + len(job.sentences) > self._max_batch):
                     return batch
                 self._jobs.popleft()
                 batch.append(job)
                 size += len(job.sentences)
-                if not self._merge or size >= self._max_batch:
+                if not self._batching or size >= self._max_batch:
                     return batch
                 continue
             remaining = deadline - loop.time()

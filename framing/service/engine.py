@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
+from ..fingerprint import model_fingerprint
 from ..predict import FramingClassifier
 from .batcher import MicroBatcher
 from .documents import build_result, prepare
@@ -29,17 +28,6 @@ class RequestTimeout(RuntimeError):
     pass
 
 
-def model_version(path: Path) -> str:
-    """A content hash of the weights: two servers answer with the same version only if they run the same model."""
-    weights = next((path / name for name in ("model.safetensors", "pytorch_model.bin") if (path / name).is_file()),
-                   path / "config.json")
-    digest = hashlib.sha256()
-    with weights.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:12]
-
-
 class ClassificationService:
     def __init__(self, settings: ServiceSettings, metrics: ServiceMetrics, classifier: FramingClassifier,
                  batcher: MicroBatcher, info: ModelInfo):
@@ -55,10 +43,10 @@ class ClassificationService:
         classifier = await asyncio.to_thread(FramingClassifier.from_pretrained, settings.model,
                                              backend=settings.backend, batch_size=settings.max_batch)
         info = ModelInfo(name=classifier.name, labels=classifier.labels,
-                         version=await asyncio.to_thread(model_version, settings.model))
+                         version=(await asyncio.to_thread(model_fingerprint, settings.model, settings.backend))[:12])
         batcher = MicroBatcher(classifier.predict_proba, max_batch=settings.max_batch,
-                               max_wait_s=settings.max_wait_ms / 1000, merge=settings.batching,
-                               max_pending=settings.max_queue, observer=metrics.observe_batch)
+                               max_wait_s=settings.max_wait_ms / 1000, batching=settings.batching,
+                               max_queue=settings.max_queue, observer=metrics.observe_batch)
         await batcher.start()
         # the first forward pass pays one-off costs (allocator, kernel selection); keep them out of the first request
         await batcher.run_in_worker(classifier.predict_proba, ["Warm-up sentence."])
