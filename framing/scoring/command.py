@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..predict import BACKENDS
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -23,7 +25,7 @@ def register(subparsers) -> None:
                    help="label sentences whose top probability is lower 'uncertain' (default 0: never)")
     p.add_argument("--shard", help="I/N: score only the files whose path hashes to shard I of N (I from 0)")
     p.add_argument("--summary-only", action="store_true", help="write no per-sentence table")
-    p.add_argument("--backend", default="torch", choices=["torch", "onnx", "onnx-int8"])
+    p.add_argument("--backend", default="torch", choices=BACKENDS)
     p.add_argument("--format", dest="formats", action="append", choices=["csv", "parquet"], default=[],
                    help="also write the tables as CSV or Parquet (repeat for both)")
     p.add_argument("--batch-sentences", type=int, default=256,

@@ -12,7 +12,7 @@ def register(subparsers) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .onnx import export_onnx
+    from ..onnx import export_onnx
 
     for path in export_onnx(args.model, quantize=args.quantize == "int8"):
         print(f"{path}  ({path.stat().st_size / 2**20:.1f} MiB)")

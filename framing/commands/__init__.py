@@ -1,0 +1,1 @@
+"""One module per `framing` subcommand; each registers its own parser with `register(subparsers)`."""
