@@ -97,8 +97,8 @@ def main() -> None:
     gold = np.array([LABELS.index(r["label"]) for r in real])
     written_gold = np.array([LABELS.index(r["label"]) for r in written])
     results = {}
-    print(f"real-news test: {len(real)} sentences, {len({r['article'] for r in real})} articles; "
-          f"written test: {len(written)} sentences")
+    print(f"real news ({args.test}): {len(real)} sentences, {len({r['article'] for r in real})} articles; "
+          f"written ({args.written}): {len(written)} sentences")
     print("| model | real macro-F1 [95% CI] | real accuracy [95% CI] | state-aligned F1 | other F1 | written macro-F1 |")
     print("|---|---|---|---|---|---|")
     for name, fn in predictors(args).items():

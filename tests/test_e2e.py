@@ -1,4 +1,4 @@
-"""End-to-end: the real packaged encoder, a real (short) training run on a slice of the shipped corpus."""
+"""End-to-end: the real packaged encoder, a real (short) training run on slices of the shipped corpora."""
 import json
 from pathlib import Path
 
@@ -24,10 +24,13 @@ def slice_file(src: Path, dst: Path, n: int) -> Path:
 # one probe epoch, then full fine-tuning, as the shipped configs do.
 @pytest.mark.parametrize("config,epochs", [("default", 3), ("fast", 4)])
 def test_real_encoder_beats_majority_baseline(tmp_path, config, epochs):
-    data = ROOT / "data" / "framing"
+    data, real = ROOT / "data" / "framing", ROOT / "data" / "realnews"
+    # written and real news together, as the shipped configs train: each split is a list of two files
     cfg = load_config(ROOT / "configs" / f"{config}.yaml", {
-        "train_file": str(slice_file(data / "train.jsonl", tmp_path / "train.jsonl", 480)),
-        "dev_file": str(slice_file(data / "dev.jsonl", tmp_path / "dev.jsonl", 160)),
+        "train_file": [str(slice_file(data / "train.jsonl", tmp_path / "train.jsonl", 400)),
+                       str(slice_file(real / "train.jsonl", tmp_path / "real-train.jsonl", 200))],
+        "dev_file": [str(slice_file(data / "dev.jsonl", tmp_path / "dev.jsonl", 120)),
+                     str(slice_file(real / "dev.jsonl", tmp_path / "real-dev.jsonl", 80))],
         "test_file": str(slice_file(data / "test.jsonl", tmp_path / "test.jsonl", 160)),
         "epochs": epochs, "probe_epochs": 1, "output_dir": str(tmp_path / "model"), "progress": False})
     metrics = train(cfg)
@@ -37,7 +40,8 @@ def test_real_encoder_beats_majority_baseline(tmp_path, config, epochs):
 
     # the saved folder, loaded again, reproduces the dev figure sentence by sentence
     clf = FramingClassifier.from_pretrained(tmp_path / "model")
-    rows = [json.loads(line) for line in (tmp_path / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for name in ("dev.jsonl", "real-dev.jsonl")
+            for line in (tmp_path / name).read_text(encoding="utf-8").splitlines()]
     results = clf.predict([r["text"] for r in rows])
     accuracy = sum(r.label == row["label"] for r, row in zip(results, rows)) / len(rows)
     assert accuracy == pytest.approx(dev["accuracy"])

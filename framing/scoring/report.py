@@ -145,9 +145,12 @@ def _grouped(sentences: Iterator[dict]) -> Iterator[tuple[str, list[dict]]]:
 
 def write_report(out: Path, totals: CorpusTotals, model_name: str, root: Path, summary_only: bool = False,
                  limit: int = 500) -> Path:
+    """report.html in `out`, read back from the run's articles.jsonl, sentences.jsonl and errors.jsonl."""
     labels = totals.labels
     colours = _colours(labels)
     label_index = {label: i for i, label in enumerate([*labels, UNCERTAIN])}
+    shown_labels = [x for x in [*labels, UNCERTAIN] if x != UNCERTAIN or totals.counts.get(UNCERTAIN)]
+    legend = "".join(f'<span><i class="c{label_index[x]}"></i>{_esc(x)}</span>' for x in shown_labels)
     target = out / "report.html"
     with AtomicFile(target) as sink:
         def w(text: str) -> None:
@@ -158,71 +161,87 @@ def write_report(out: Path, totals: CorpusTotals, model_name: str, root: Path, s
           f"<title>Framing report: {_esc(root.name or str(root))}</title>"
           f"<style>{_css(labels, colours)}</style></head><body><main>")
         w(f"<h1>Framing report</h1><p class=\"sub\">{_esc(str(root))} · model <b>{_esc(model_name)}</b></p>")
-        mean = f"{totals.mean_confidence:.2f}" if totals.mean_confidence is not None else "–"
-        n_errors = sum(totals.errors.values())
-        w('<div class="cards">'
-          f'<div class="card"><b>{totals.articles:,}</b><span>articles</span></div>'
-          f'<div class="card"><b>{totals.sentences:,}</b><span>sentences</span></div>'
-          f'<div class="card"><b>{mean}</b><span>mean confidence</span></div>'
-          f'<div class="card"><b>{n_errors:,}</b><span>files or records skipped</span></div></div>')
-
-        shown_labels = [x for x in [*labels, UNCERTAIN] if x != UNCERTAIN or totals.counts.get(UNCERTAIN)]
-        shares = totals.shares()
-        sentence_rows = [(x, totals.counts.get(x, 0), shares.get(x, 0.0), colours[x]) for x in shown_labels]
-        n_articles = max(totals.articles, 1)
-        article_rows = [(x, totals.dominant.get(x, 0), totals.dominant.get(x, 0) / n_articles, colours[x])
-                        for x in shown_labels]
-        legend = "".join(f'<span><i class="c{label_index[x]}"></i>{_esc(x)}</span>' for x in shown_labels)
-        w('<h2>Corpus overview</h2><div class="panel">'
-          f'<h3 style="font-size:15px;margin:0 0 8px">Framing of all sentences</h3>{_stack(shares, labels, big=True)}'
-          f'<div class="legend">{legend}</div></div>'
-          '<div class="charts">'
-          f'<div class="panel"><h3>Sentences by label</h3>{_bar_chart(sentence_rows)}</div>'
-          f'<div class="panel"><h3>Articles by dominant framing</h3>{_bar_chart(article_rows)}</div></div>')
-
-        w(f'<h2>Articles</h2><div class="legend sticky">{legend}<span class="note">hover a sentence for its '
-          f"scores</span></div>")
-        if totals.articles > limit:
-            w(f'<p class="note">Showing the first {limit:,} of {totals.articles:,} articles; every article is in '
-              f"articles.jsonl.</p>")
-        if summary_only:
-            w('<p class="note">Scored with --summary-only: each article shows its most confident sentence per '
-              "label.</p>")
-        sentences = None if summary_only else _grouped(read_jsonl(out / "sentences.jsonl"))
-        for n, article in enumerate(read_jsonl(out / "articles.jsonl")):
-            if n >= limit:
-                break
-            if sentences is not None:
-                rows: list[dict] = []
-                for key, group in sentences:
-                    if key == article["article"]:
-                        rows = group
-                        break
-                body = _article_body(rows, label_index, labels)
-            else:
-                body = _top_sentences(article, label_index)
-            name = f'<b>{_esc(article["title"])}</b><small>{_esc(article["article"])}</small>' if article["title"] \
-                else f'<b>{_esc(article["article"])}</b>'
-            dominant = article["dominant"]
-            count = article["sentences"]
-            w(f'<details class="article"{" open" if n < OPEN_ARTICLES else ""}><summary>'
-              f'<span class="t">{name}</span>'
-              f'{_stack(article["shares"], labels)}'
-              f'<span class="chip"><i class="c{label_index[dominant]}"></i>{_esc(dominant)}</span>'
-              f'<span class="meta">{count} sentence{"s" if count != 1 else ""} · '
-              f'conf {article["mean_confidence"]:.2f}</span>'
-              f'</summary><div class="body">{body}</div></details>')
-
-        if n_errors:
-            w(f"<h2>Skipped ({n_errors:,})</h2><div class=\"panel\"><table><tr><th>reason</th><th>count</th></tr>")
-            for reason, count in sorted(totals.errors.items(), key=lambda kv: -kv[1]):
-                w(f'<tr><td>{_esc(reason)}</td><td class="n">{count:,}</td></tr>')
-            w("</table><table style=\"margin-top:12px\">")
-            for row in itertools.islice(read_jsonl(out / "errors.jsonl"), ERRORS_LISTED):
-                w(f"<tr><td>{_esc(row['message'])}</td></tr>")
-            w("</table>")
-            if n_errors > ERRORS_LISTED:
-                w(f'<p class="note">First {ERRORS_LISTED} shown; all are in errors.jsonl.</p>')
-            w("</div>")
+        w(_cards(totals))
+        w(_overview(totals, shown_labels, colours, legend))
+        for part in _articles(out, totals, label_index, legend, summary_only, limit):
+            w(part)
+        w(_skipped(out, totals))
         w("</main></body></html>\n")
     return target
+
+
+def _cards(totals: CorpusTotals) -> str:
+    mean = f"{totals.mean_confidence:.2f}" if totals.mean_confidence is not None else "–"
+    return ('<div class="cards">'
+            f'<div class="card"><b>{totals.articles:,}</b><span>articles</span></div>'
+            f'<div class="card"><b>{totals.sentences:,}</b><span>sentences</span></div>'
+            f'<div class="card"><b>{mean}</b><span>mean confidence</span></div>'
+            f'<div class="card"><b>{sum(totals.errors.values()):,}</b><span>files or records skipped</span></div></div>')
+
+
+def _overview(totals: CorpusTotals, shown_labels: list[str], colours: dict, legend: str) -> str:
+    shares = totals.shares()
+    sentence_rows = [(x, totals.counts.get(x, 0), shares.get(x, 0.0), colours[x]) for x in shown_labels]
+    n_articles = max(totals.articles, 1)
+    article_rows = [(x, totals.dominant.get(x, 0), totals.dominant.get(x, 0) / n_articles, colours[x])
+                    for x in shown_labels]
+    return ('<h2>Corpus overview</h2><div class="panel">'
+            f'<h3 style="font-size:15px;margin:0 0 8px">Framing of all sentences</h3>{_stack(shares, totals.labels, big=True)}'
+            f'<div class="legend">{legend}</div></div>'
+            '<div class="charts">'
+            f'<div class="panel"><h3>Sentences by label</h3>{_bar_chart(sentence_rows)}</div>'
+            f'<div class="panel"><h3>Articles by dominant framing</h3>{_bar_chart(article_rows)}</div></div>')
+
+
+def _articles(out: Path, totals: CorpusTotals, label_index: dict, legend: str, summary_only: bool, limit: int):
+    """The article list, one piece of HTML at a time: the run's files are streamed, never held whole."""
+    labels = totals.labels
+    yield (f'<h2>Articles</h2><div class="legend sticky">{legend}<span class="note">hover a sentence for its '
+           f"scores</span></div>")
+    if totals.articles > limit:
+        yield (f'<p class="note">Showing the first {limit:,} of {totals.articles:,} articles; every article is in '
+               f"articles.jsonl.</p>")
+    if summary_only:
+        yield ('<p class="note">Scored with --summary-only: each article shows its most confident sentence per '
+               "label.</p>")
+    sentences = None if summary_only else _grouped(read_jsonl(out / "sentences.jsonl"))
+    for n, article in enumerate(read_jsonl(out / "articles.jsonl")):
+        if n >= limit:
+            break
+        if sentences is not None:
+            rows: list[dict] = []
+            for key, group in sentences:
+                if key == article["article"]:
+                    rows = group
+                    break
+            body = _article_body(rows, label_index, labels)
+        else:
+            body = _top_sentences(article, label_index)
+        name = f'<b>{_esc(article["title"])}</b><small>{_esc(article["article"])}</small>' if article["title"] \
+            else f'<b>{_esc(article["article"])}</b>'
+        dominant = article["dominant"]
+        count = article["sentences"]
+        yield (f'<details class="article"{" open" if n < OPEN_ARTICLES else ""}><summary>'
+               f'<span class="t">{name}</span>'
+               f'{_stack(article["shares"], labels)}'
+               f'<span class="chip"><i class="c{label_index[dominant]}"></i>{_esc(dominant)}</span>'
+               f'<span class="meta">{count} sentence{"s" if count != 1 else ""} · '
+               f'conf {article["mean_confidence"]:.2f}</span>'
+               f'</summary><div class="body">{body}</div></details>')
+
+
+def _skipped(out: Path, totals: CorpusTotals) -> str:
+    n_errors = sum(totals.errors.values())
+    if not n_errors:
+        return ""
+    parts = [f"<h2>Skipped ({n_errors:,})</h2><div class=\"panel\"><table><tr><th>reason</th><th>count</th></tr>"]
+    for reason, count in sorted(totals.errors.items(), key=lambda kv: -kv[1]):
+        parts.append(f'<tr><td>{_esc(reason)}</td><td class="n">{count:,}</td></tr>')
+    parts.append("</table><table style=\"margin-top:12px\">")
+    for row in itertools.islice(read_jsonl(out / "errors.jsonl"), ERRORS_LISTED):
+        parts.append(f"<tr><td>{_esc(row['message'])}</td></tr>")
+    parts.append("</table>")
+    if n_errors > ERRORS_LISTED:
+        parts.append(f'<p class="note">First {ERRORS_LISTED} shown; all are in errors.jsonl.</p>')
+    parts.append("</div>")
+    return "".join(parts)
