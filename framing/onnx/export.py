@@ -36,7 +36,7 @@ def export_onnx(model_dir: str | Path, quantize: bool = False) -> list[Path]:
         raise FileNotFoundError(f"{model_dir}: not a model folder (no config.json)")
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     # Eager attention traces to plain MatMul/Softmax, which onnxruntime fuses and quantises well; the SDPA trace
-    # ran 20-25 % slower, fp32 and int8 alike, with the default model's encoder.
+    # runs slower (benchmarks/README.md, "ONNX export choices").
     model = AutoModelForSequenceClassification.from_pretrained(model_dir, attn_implementation="eager")
     model = model.to("cpu").float().eval()
     accepted = inspect.signature(model.forward).parameters

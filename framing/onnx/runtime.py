@@ -34,9 +34,9 @@ class OnnxBackend:
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle workers sleep instead of spinning: a batch's ops run for milliseconds, so waking costs little
-        # (within 2 % on a quiet 2-core machine), while spinning where other work shares the cores takes a core
-        # from it (int8 on the same machine with other jobs running: 121 sentences/s spinning, 158 without).
+        # Idle workers sleep instead of spinning: a batch's ops run for milliseconds, so waking costs little, while
+        # spinning where other work shares the cores takes a core from it (benchmarks/README.md, "ONNX export
+        # choices").
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.file = Path(file)
         self.name = name
