@@ -47,6 +47,9 @@ class TrainConfig:
     num_threads: int = 0
     group_by_length: bool = True
     calibrate: bool = True    # fit a temperature on dev and fold it into the classifier (labels unchanged)
+    # Label-prior correction (framing/priors.py): per-label logit offsets searched on this labelled file (a dev
+    # part from the domain the model is for) to maximise its macro-F1, folded into the classifier bias.
+    prior_file: str | list[str] | None = None
     # Output.
     output_dir: str = "models/default"
     task_name: str = "framing"

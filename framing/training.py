@@ -2,7 +2,8 @@
 
 `train(cfg)` runs the phases in order, and each is public for benchmarks and tests: `setup` (seed, data,
 model, batches, optimiser), `train_epoch` (one probe or fine-tuning epoch), `fit` (the epochs with
-checkpoint selection), `select_and_calibrate` (best checkpoint, temperature on dev), `evaluate`, `save`.
+checkpoint selection), `select_and_calibrate` (best checkpoint, temperature on dev), `correct_priors`
+(optional label offsets), `evaluate`, `save`.
 
 Runs the same code on one CPU, one GPU (mixed precision) or several GPUs under `torchrun` /
 `accelerate launch`: accelerate wraps the model, optimiser and data loaders.
@@ -30,6 +31,7 @@ from .data import Example, label_counts, make_splits, read_examples
 from .encoders import resolve_encoder
 from .evaluation import compute_metrics, confident_errors, format_table, write_report
 from .features import pairs_of, training_features
+from .priors import apply_label_offsets, fit_label_offsets
 from .modelcard import write_model_card
 from .predict import FramingClassifier
 
@@ -325,15 +327,36 @@ def select_and_calibrate(s: Session, best_state: dict) -> tuple[dict, dict | Non
                          "dev_ece_after": dev_metrics["ece"]}
 
 
+def correct_priors(s: Session) -> tuple[dict, dict | None]:
+    """With `prior_file`: fit per-label logit offsets on it (framing/priors.py), fold them into the classifier,
+    and score dev again. Returns the new dev metrics (None, None without `prior_file`) and the record."""
+    cfg = s.cfg
+    if not cfg.prior_file:
+        return None, None
+    target = read_examples(cfg.prior_file, cfg.labels)
+    before, probs = evaluate(s.plain, s.tokenizer, target, cfg.labels, cfg.eval_batch_size)
+    gold = np.array([cfg.labels.index(e.label) for e in target], dtype=np.int64)
+    offsets, after = fit_label_offsets(probs, gold)
+    apply_label_offsets(s.plain, offsets)
+    log.info("label offsets %s fitted on %s: its macro-F1 %.4f -> %.4f", np.round(offsets, 2).tolist(),
+             cfg.prior_file, before["macro_f1"], after)
+    dev_metrics, _ = evaluate(s.plain, s.tokenizer, s.dev_set, cfg.labels, cfg.eval_batch_size)
+    return dev_metrics, {"file": cfg.prior_file, "offsets": dict(zip(cfg.labels, offsets.round(4).tolist())),
+                         "macro_f1_before": before["macro_f1"], "macro_f1_after": after}
+
+
 def train(cfg: TrainConfig) -> dict:
     """Train, select on dev macro-F1, evaluate on test, write the model folder. Returns metrics."""
     s = setup(cfg)
     best_state, best_epoch, history, seconds = fit(s)
     dev_metrics, calibration = select_and_calibrate(s, best_state)
+    corrected, priors = correct_priors(s)
+    dev_metrics = corrected or dev_metrics
     test_metrics, test_probs = (evaluate(s.plain, s.tokenizer, s.test_set, cfg.labels, cfg.eval_batch_size)
                                 if s.test_set else (None, None))
     metrics = {"dev": dev_metrics, "test": test_metrics, "best_epoch": best_epoch, "epochs_run": len(history),
                "train_seconds": round(seconds, 1), "history": history, "calibration": calibration,
+               "label_offsets": priors,
                "data": {"train": label_counts(s.train_set), "dev": label_counts(s.dev_set),
                         "test": label_counts(s.test_set)}}
     if s.main:

@@ -260,3 +260,16 @@ def test_probe_epochs_freeze_the_encoder_then_fine_tune_everything(tmp_path, tin
 def test_probe_epochs_must_leave_fine_tuning_epochs():
     with pytest.raises(ValueError, match="probe_epochs"):
         TrainConfig(labels=LABELS, train_file="x", epochs=2, probe_epochs=2)
+
+
+def test_prior_file_fits_offsets_that_the_saved_folder_applies(tmp_path, tiny_encoder, corpus_files):
+    metrics = train(tiny_config(corpus_files, tiny_encoder, tmp_path / "priors", prior_file=str(corpus_files["dev"])))
+    record = metrics["label_offsets"]
+    assert set(record["offsets"]) == set(LABELS) and record["offsets"][LABELS[-1]] == 0.0
+    assert record["macro_f1_after"] >= record["macro_f1_before"]
+    assert "Label-prior correction" in (tmp_path / "priors" / "README.md").read_text(encoding="utf-8")
+    # the saved folder gives the corrected dev figures: the offsets are in its weights
+    clf = FramingClassifier.from_pretrained(tmp_path / "priors")
+    dev = read_examples(corpus_files["dev"], LABELS)
+    accuracy = np.mean([p.label == e.label for p, e in zip(clf.predict([e.text for e in dev]), dev)])
+    assert accuracy == pytest.approx(metrics["dev"]["accuracy"])
