@@ -31,7 +31,7 @@ from .data import Example, label_counts, make_splits, read_examples
 from .encoders import resolve_encoder
 from .evaluation import compute_metrics, confident_errors, format_table, write_report
 from .features import pairs_of, training_features
-from .priors import apply_label_offsets, fit_label_offsets
+from .priors import apply_label_offsets, fit_label_offsets, macro_f1_with, shift_probs
 from .modelcard import write_model_card
 from .predict import FramingClassifier
 
@@ -308,49 +308,59 @@ def fit(s: Session) -> tuple[dict, int, list[dict], float]:
     return best_state, best_epoch, history, time.perf_counter() - started
 
 
-def select_and_calibrate(s: Session, best_state: dict) -> tuple[dict, dict | None]:
-    """Load the chosen checkpoint, score dev once, and fold a dev-fitted temperature into the classifier."""
+def select_and_calibrate(s: Session, best_state: dict) -> tuple[dict, np.ndarray, dict | None]:
+    """Load the chosen checkpoint, score dev once, and fold a dev-fitted temperature into the classifier.
+    Returns dev metrics, dev probabilities (both as the calibrated model gives them) and the record."""
     cfg, labels = s.cfg, s.cfg.labels
     s.accelerator.wait_for_everyone()
     s.plain.load_state_dict(best_state)
     dev_metrics, dev_probs = evaluate(s.plain, s.tokenizer, s.dev_set, labels, cfg.eval_batch_size)
     if not cfg.calibrate:
-        return dev_metrics, None
+        return dev_metrics, dev_probs, None
     gold = np.array([labels.index(e.label) for e in s.dev_set], dtype=np.int64)
     temperature = fit_temperature(dev_probs, gold)
     apply_temperature(s.plain, temperature)
     ece_before = dev_metrics["ece"]
-    dev_metrics = compute_metrics(scale_probs(dev_probs, temperature), gold, labels)  # no second dev pass
+    dev_probs = scale_probs(dev_probs, temperature)
+    dev_metrics = compute_metrics(dev_probs, gold, labels)  # no second dev pass
     log.info("calibration: temperature %.3f fitted on dev, dev ECE %.3f -> %.3f", temperature, ece_before,
              dev_metrics["ece"])
-    return dev_metrics, {"temperature": round(temperature, 4), "dev_ece_before": ece_before,
+    return dev_metrics, dev_probs, {"temperature": round(temperature, 4), "dev_ece_before": ece_before,
                          "dev_ece_after": dev_metrics["ece"]}
 
 
-def correct_priors(s: Session) -> tuple[dict, dict | None]:
-    """With `prior_file`: fit per-label logit offsets on it (framing/priors.py), fold them into the classifier,
-    and score dev again. Returns the new dev metrics (None, None without `prior_file`) and the record."""
+def correct_priors(s: Session, dev_probs: np.ndarray) -> tuple[dict | None, dict | None]:
+    """With `prior_file`: fit per-label logit offsets on it (framing/priors.py) and fold them into the classifier.
+    `dev_probs` are the calibrated dev probabilities: the file's rows are taken from them when it is part of
+    dev (else it is scored), and the corrected dev figures are computed from them, with no second pass.
+    Returns the new dev metrics and the record, (None, None) without `prior_file`."""
     cfg = s.cfg
     if not cfg.prior_file:
         return None, None
     target = read_examples(cfg.prior_file, cfg.labels)
-    before, probs = evaluate(s.plain, s.tokenizer, target, cfg.labels, cfg.eval_batch_size)
+    dev_rows = {e.source: i for i, e in enumerate(s.dev_set)}
+    if all(e.source in dev_rows for e in target):
+        probs = dev_probs[[dev_rows[e.source] for e in target]]
+    else:
+        probs = evaluate(s.plain, s.tokenizer, target, cfg.labels, cfg.eval_batch_size)[1]
     gold = np.array([cfg.labels.index(e.label) for e in target], dtype=np.int64)
+    before = macro_f1_with(probs, gold, np.zeros(len(cfg.labels)))
     offsets, after = fit_label_offsets(probs, gold)
     apply_label_offsets(s.plain, offsets)
     log.info("label offsets %s fitted on %s: its macro-F1 %.4f -> %.4f", np.round(offsets, 2).tolist(),
-             cfg.prior_file, before["macro_f1"], after)
-    dev_metrics, _ = evaluate(s.plain, s.tokenizer, s.dev_set, cfg.labels, cfg.eval_batch_size)
+             cfg.prior_file, before, after)
+    dev_gold = np.array([cfg.labels.index(e.label) for e in s.dev_set], dtype=np.int64)
+    dev_metrics = compute_metrics(shift_probs(dev_probs, offsets), dev_gold, cfg.labels)
     return dev_metrics, {"file": cfg.prior_file, "offsets": dict(zip(cfg.labels, offsets.round(4).tolist())),
-                         "macro_f1_before": before["macro_f1"], "macro_f1_after": after}
+                         "macro_f1_before": before, "macro_f1_after": after}
 
 
 def train(cfg: TrainConfig) -> dict:
     """Train, select on dev macro-F1, evaluate on test, write the model folder. Returns metrics."""
     s = setup(cfg)
     best_state, best_epoch, history, seconds = fit(s)
-    dev_metrics, calibration = select_and_calibrate(s, best_state)
-    corrected, priors = correct_priors(s)
+    dev_metrics, dev_probs, calibration = select_and_calibrate(s, best_state)
+    corrected, priors = correct_priors(s, dev_probs)
     dev_metrics = corrected or dev_metrics
     test_metrics, test_probs = (evaluate(s.plain, s.tokenizer, s.test_set, cfg.labels, cfg.eval_batch_size)
                                 if s.test_set else (None, None))

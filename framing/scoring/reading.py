@@ -6,6 +6,7 @@ Each file gives a fingerprint (a content hash, so a changed file is scored again
 from __future__ import annotations
 
 import hashlib
+import logging
 import io
 import json
 import os
@@ -15,6 +16,8 @@ from typing import Iterator
 
 from .decoding import DecodeError, decode, decode_line, sniff_bom
 from .discovery import Entry
+
+log = logging.getLogger(__name__)
 
 TITLE_MAX_CHARS = 200
 _HASH_CHUNK = 1 << 20
@@ -138,7 +141,7 @@ class SourceFile:
         elif self.format == "html":
             yield self._html(text, encoding)
         elif self.format == "md":
-            body, meta = markdown_text(text), front_matter(text)
+            body, meta = markdown_text(text), front_matter(text, where=self.rel)
             title = meta.get("title") or markdown_title(text) or headline(body)
             yield Article(self.rel, body, title, encoding, "md", date=meta.get("date"), outlet=meta.get("outlet"))
         else:
@@ -314,8 +317,9 @@ def markdown_title(md: str) -> str | None:
     return markdown_text(match.group(1)).strip() or None if match else None
 
 
-def front_matter(md: str) -> dict[str, str]:
-    """Title, date and outlet from a Markdown file's YAML front matter; {} when it has none or it is not YAML."""
+def front_matter(md: str, where: str | None = None) -> dict[str, str]:
+    """Title, date and outlet from a Markdown file's YAML front matter; {} when it has none or it is not a YAML
+    mapping (then a warning names `where`, and the article is still read: only its metadata is missing)."""
     import yaml
 
     match = _MD_FRONT_MATTER.match(md.replace("\r\n", "\n"))
@@ -323,9 +327,15 @@ def front_matter(md: str) -> dict[str, str]:
         return {}
     try:
         raw = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1  # +1 for the opening ---, +1 from 0-based
+        log.warning("%s:%d: front matter: not valid YAML (%s); title, date and outlet not read",
+                    where or "markdown", line, getattr(exc, "problem", exc))
         return {}
     if not isinstance(raw, dict):
+        log.warning("%s:1: front matter: expected key: value lines, got %s; title, date and outlet not read",
+                    where or "markdown", type(raw).__name__)
         return {}
     lowered = {str(k).lower(): v for k, v in raw.items()}
     meta = {}

@@ -68,3 +68,12 @@ def test_jsonl_resumes_after_a_line_and_limits_line_size(tmp_path):
     assert [r.line for r in records] == [2, 3, 4, 5]
     assert isinstance(records[1], Problem) and records[1].reason == "too_large"
     assert str(records[1]).startswith("r.jsonl:3:")
+
+
+def test_bad_front_matter_is_named_and_the_article_still_read(tmp_path, caplog):
+    path = tmp_path / "bad.md"
+    path.write_text("---\ntitle: [unclosed\n---\n# Strikes hit Sanaa\n\nAir strikes hit the capital.\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="framing.scoring.reading"):
+        (article,) = SourceFile(Entry("bad.md", path), 1 << 20).records()
+    assert article.title == "Strikes hit Sanaa" and "Air strikes hit the capital." in article.text
+    assert any(r.getMessage().startswith("bad.md:") and "front matter" in r.getMessage() for r in caplog.records)
