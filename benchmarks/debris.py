@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "data" / "realnews"))
-from choose import SOURCE, article_text  # noqa: E402
+from choose import source_texts  # noqa: E402
 from sklearn.metrics import cohen_kappa_score  # noqa: E402
 
 from framing.segment import segment  # noqa: E402
@@ -41,12 +41,7 @@ def main() -> None:
     first, second = marks("a"), marks("b")
     ids = [f"{r['article']}#{i}" for r in rows for i in range(1, len(r["spans"]) + 1)]
     a, b = [first[i] for i in ids], [second[i] for i in ids]
-    texts = {}
-    wanted = {r["article"] for r in rows}
-    for line in SOURCE.open(encoding="utf-8"):
-        article = json.loads(line)
-        if article["id"] in wanted:
-            texts[article["id"]] = article_text(article)
+    texts = source_texts({r["article"] for r in rows})
     before, after, lost, by_dataset = Counter(), Counter(), [], {}
     for row in rows:
         old = [(tuple(span), "debris" if first[f"{row['article']}#{i}"] == second[f"{row['article']}#{i}"] == "debris"

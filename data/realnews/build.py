@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 ANNOTATION = HERE.parent / "annotation" / "realnews"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
-from choose import SOURCE, article_text  # noqa: E402
+from choose import source_texts  # noqa: E402
 from outlets import group  # noqa: E402
 
 from framing.datacheck import near_duplicates, normalise  # noqa: E402
@@ -162,15 +162,6 @@ def drop_train_duplicates(splits: dict[str, list[dict]]) -> list[str]:
             drop.add(later)
     splits["train"] = [r for k, r in enumerate(splits["train"], held) if k not in drop]
     return sorted(rows[k]["id"] for k in drop)
-
-
-def source_texts(wanted: set[str]) -> dict[str, str]:
-    texts = {}
-    for line in SOURCE.open(encoding="utf-8"):
-        article = json.loads(line)
-        if article["id"] in wanted:
-            texts[article["id"]] = article_text(article)
-    return texts
 
 
 def locate(text: str, sentences: list[str]) -> list[tuple[int, int]]:

@@ -50,6 +50,16 @@ def article_text(article: dict) -> str:
     return f"{title}\n\n{body}"
 
 
+def source_texts(wanted: set[str]) -> dict[str, str]:
+    """Headline-plus-body text of the articles named, by id."""
+    texts = {}
+    for line in SOURCE.open(encoding="utf-8"):
+        article = json.loads(line)
+        if article["id"] in wanted:
+            texts[article["id"]] = article_text(article)
+    return texts
+
+
 def candidates() -> dict[str, list[dict]]:
     by_outlet = defaultdict(list)
     for line in SOURCE.open(encoding="utf-8"):

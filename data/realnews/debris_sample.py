@@ -19,7 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
-from choose import SOURCE, article_text  # noqa: E402
+from choose import SOURCE, article_text, source_texts  # noqa: E402
 
 BEFORE = "ed6e56b"
 PER_DATASET = {"allsides": 30, "tehran-times": 10, "fa-kes": 5, "giveme5w1h": 5}
@@ -50,10 +50,7 @@ def main() -> None:
             rows.append({"article": article["id"], "dataset": dataset, "outlet": article["outlet"],
                          "licence": article["licence"], "spans": [[s.start, s.end] for s in spans]})
     rng.shuffle(rows)
-    texts = {}
-    for line in SOURCE.open(encoding="utf-8"):
-        article = json.loads(line)
-        texts[article["id"]] = article_text(article)
+    texts = source_texts({row["article"] for row in rows})
     for number, row in enumerate(rows, 1):
         text = texts[row["article"]]
         lines.append(f"=== ARTICLE {number} ({len(row['spans'])} segments) ===")
