@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 .venv/.installed: pyproject.toml
 	python3 -m venv .venv
 	.venv/bin/pip install -q --upgrade pip
-	.venv/bin/pip install -q -e ".[test]"
+	.venv/bin/pip install -q -e ".[test,ray]"
 	touch $@
 
 models/default/config.json: | .venv/.installed

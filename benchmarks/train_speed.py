@@ -46,21 +46,21 @@ def run_setting(setting: str, config: Path, steps: int) -> dict:
 
     from framing.config import load_config
     from framing.encoders import resolve_encoder
-    from framing.features import training_features
-    from framing.training import LengthGroupedBatches, class_weights, evaluate, load_splits
+    from framing.train_data import Collator, load_splits, training_rows
+    from framing.training import LengthGroupedBatches, class_weights, evaluate
 
     cfg = load_config(config)
     set_seed(cfg.seed)
-    train_set, dev_set, _ = load_splits(cfg)
+    splits = load_splits(cfg)
+    train_set, dev_set = splits.train, splits.dev
     encoder = resolve_encoder(cfg.encoder)
     tokenizer = AutoTokenizer.from_pretrained(encoder)
     model = AutoModelForSequenceClassification.from_pretrained(encoder, num_labels=len(cfg.labels),
                                                                ignore_mismatched_sizes=True)
-    features = training_features(tokenizer, train_set, cfg.labels, cfg.max_length)
-    sampler = LengthGroupedBatches([len(f["input_ids"]) for f in features], cfg.batch_size, cfg.seed,
-                                   group=order == "grouped")
+    features, lengths = training_rows(cfg, tokenizer, splits)
+    sampler = LengthGroupedBatches(lengths, cfg.batch_size, cfg.seed, group=order == "grouped")
     collator = (DataCollatorWithPadding(tokenizer, padding="max_length", max_length=cfg.max_length)
-                if padding == "pad128" else DataCollatorWithPadding(tokenizer))
+                if padding == "pad128" else Collator(tokenizer))
     loader = DataLoader(features, batch_sampler=sampler, collate_fn=collator)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
     weights = class_weights(train_set, cfg.labels, cfg.class_weighting)

@@ -22,6 +22,7 @@ def _setup_logging(verbose: bool) -> None:
 # Every subcommand lives with its feature and registers itself: `register(subparsers)`.
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "framing.commands.train",
+    "framing.commands.distill",
     "framing.commands.evaluate",
     "framing.commands.predict",
     "framing.commands.data",

@@ -50,6 +50,17 @@ class TrainConfig:
     # Label-prior correction (framing/priors.py): per-label logit offsets searched on this labelled file (a dev
     # part from the domain the model is for) to maximise its macro-F1, folded into the classifier bias.
     prior_file: str | list[str] | None = None
+    # Distillation (framing/distill/): with distill_teacher, the student (`encoder`) also learns the teacher's
+    # probabilities on sentences of the distill_unlabelled articles (files or folders as `framing score` reads
+    # them), less every dev/test/prior sentence and the articles reprinting them; distill_sentences caps their
+    # number (0: all). Loss: distill_alpha * T^2 * KL(teacher_T || student_T) + (1 - distill_alpha) * gold CE.
+    distill_teacher: str | None = None
+    distill_unlabelled: str | list[str] | None = None
+    distill_sentences: int = 0
+    distill_temperature: float = 2.0
+    distill_alpha: float = 0.5
+    distill_backend: str = "onnx-int8"   # the teacher's backend for its probabilities (cached once)
+    distill_cache: str | None = None     # default: teacher-cache/<teacher>-<sentences> beside output_dir
     # Output.
     output_dir: str = "models/default"
     task_name: str = "framing"
@@ -88,6 +99,13 @@ class TrainConfig:
             raise ValueError(f"probe_epochs: must be in [0, epochs), got {self.probe_epochs!r} with epochs {self.epochs}")
         if not 0.0 < self.probe_learning_rate < 1.0:
             raise ValueError(f"probe_learning_rate: must be in (0, 1), got {self.probe_learning_rate!r}")
+        if self.distill_teacher and not self.distill_unlabelled:
+            raise ValueError("distill_unlabelled: required with distill_teacher (files or folders of articles)")
+        if self.distill_sentences < 0 or self.distill_temperature <= 0 or not 0.0 <= self.distill_alpha <= 1.0:
+            raise ValueError("distill_sentences >= 0, distill_temperature > 0 and distill_alpha in [0, 1] required, got "
+                             f"{self.distill_sentences!r}, {self.distill_temperature!r}, {self.distill_alpha!r}")
+        if self.distill_backend not in ("torch", "onnx", "onnx-int8"):
+            raise ValueError(f"distill_backend: must be torch, onnx or onnx-int8, got {self.distill_backend!r}")
         if self.num_threads < 0 or self.early_stopping_patience < 0:
             raise ValueError("num_threads and early_stopping_patience: must be >= 0")
 

@@ -100,7 +100,6 @@ def iter_records(path: str | Path, labels: list[str] | None = None):
     path = Path(path)
     if not path.is_file():
         raise DataError([f"{path}: file not found"])
-    allowed = set(labels) if labels else None
     parquet = path.suffix.lower() in (".parquet", ".pq")
     header_checked = False
     for number, record in _rows(path):
@@ -114,33 +113,43 @@ def iter_records(path: str | Path, labels: list[str] | None = None):
         if isinstance(record, str):
             yield loc, record
             continue
-        if not header_checked:
-            missing = [c for c in REQUIRED_COLUMNS if c not in record]
-            if missing:
-                yield loc, f"missing field(s) {', '.join(missing)}"
-                continue
-        text, label = record.get("text"), record.get("label")
-        if text is None or not isinstance(text, str) or not text.strip():
-            yield loc, "text: empty text"
-            continue
-        if label is None or (isinstance(label, str) and not label.strip()):
-            yield loc, "label: empty label"
-            continue
-        label = str(label).strip()
-        if allowed is not None and label not in allowed:
-            yield loc, f"label: {label!r} is not one of the config's labels ({', '.join(labels)})"
-            continue
-        yield loc, Example(text=text.strip(), label=label, text_pair=_clean_optional(record.get("text_pair")),
-                           article=_clean_optional(record.get("article")), source=loc)
+        yield loc, check_record(record, loc, labels, fields_known=header_checked)
+
+
+def check_record(record: dict, loc: str, labels: list[str] | None = None, fields_known: bool = False) -> Example | str:
+    """The record as an Example, or the problem with it as `field: message` (the caller prefixes `loc`).
+    `fields_known`: the columns were already checked (a CSV or Parquet header, an Arrow table's schema)."""
+    if not fields_known:
+        missing = [c for c in REQUIRED_COLUMNS if c not in record]
+        if missing:
+            return f"missing field(s) {', '.join(missing)}"
+    text, label = record.get("text"), record.get("label")
+    if text is None or not isinstance(text, str) or not text.strip():
+        return "text: empty text"
+    if label is None or (isinstance(label, str) and not label.strip()):
+        return "label: empty label"
+    label = str(label).strip()
+    if labels and label not in labels:
+        return f"label: {label!r} is not one of the config's labels ({', '.join(labels)})"
+    return Example(text=text.strip(), label=label, text_pair=_clean_optional(record.get("text_pair")),
+                   article=_clean_optional(record.get("article")), source=loc)
 
 
 def read_examples(path: str | Path | list[str | Path], labels: list[str] | None = None) -> list[Example]:
-    """Read and validate one file, or several in order. Raises DataError listing every bad record
-    (file:line: field: ...) of every file."""
+    """Read and validate one source, or several in order: a CSV, JSONL or Parquet file, a `save_to_disk` folder
+    or `hf:NAME[:SPLIT]` (framing/dataset.py). Raises DataError listing every bad record (file:line: field: ...)
+    of every source."""
     paths = path if isinstance(path, list) else [path]
     problems: list[str] = []
     examples: list[Example] = []
     for one in paths:
+        if str(one).startswith("hf:") or Path(one).is_dir():  # a hub dataset or a save_to_disk folder
+            from .dataset import source_examples
+
+            good, bad = source_examples(str(one), labels)
+            examples.extend(good)
+            problems.extend(bad)
+            continue
         try:
             records = list(iter_records(one, labels))
         except DataError as exc:

@@ -52,7 +52,7 @@ or, with sentence segmentation and character offsets, `framing.FramingClassifier
 | test | {_f(test and test['macro_f1'])} | {_f(test and test['accuracy'])} | {_f(test and test['ece'])} | {_f(test and test['majority_baseline_macro_f1'])} |
 
 Best dev epoch {metrics['best_epoch']} of {metrics['epochs_run']}; training took {metrics['train_seconds']:.0f} s.{_recipe(cfg)}
-{_calibration_line(metrics.get('calibration'))}{_offsets_line(metrics.get('label_offsets'))}Fingerprint `{model_fingerprint(folder)}` (config, tokenizer and weights; `framing score` records the
+{_calibration_line(metrics.get('calibration'))}{_offsets_line(metrics.get('label_offsets'))}{_distill_line(metrics.get('distillation'))}Fingerprint `{model_fingerprint(folder)}` (config, tokenizer and weights; `framing score` records the
 same hash, and `framing serve` reports its first 12 characters as the model version).
 The full evaluation is in `report.md` (test) and `dev_report.md`; all settings in `training_config.json`.
 
@@ -82,6 +82,15 @@ def _offsets_line(priors: dict | None) -> str:
     return (f"Label-prior correction: logit offsets {offsets}, searched on {_files(priors['file'])} for its macro-F1 "
             f"({priors['macro_f1_before']:.3f} before, {priors['macro_f1_after']:.3f} after) and added to the "
             f"classifier bias.\n")
+
+
+def _distill_line(record: dict | None) -> str:
+    if not record:
+        return ""
+    return (f"Distilled from `{record['teacher']}` ({record['backend']} probabilities): "
+            f"{record['transfer_sentences']:,} unlabelled transfer sentences plus the gold training set; loss "
+            f"{record['alpha']} x KL at temperature {record['temperature']} + {1 - record['alpha']:.2g} x gold "
+            f"cross-entropy.\n")
 
 
 def _calibration_line(calibration: dict | None) -> str:

@@ -27,13 +27,14 @@ from torch.utils.data import DataLoader, Sampler
 
 from .calibration import apply_temperature, fit_temperature, scale_probs
 from .config import TrainConfig
-from .data import Example, label_counts, make_splits, read_examples
+from .data import Example, label_counts, read_examples
 from .encoders import resolve_encoder
 from .evaluation import compute_metrics, confident_errors, format_table, write_report
-from .features import pairs_of, training_features
+from .features import pairs_of
 from .priors import apply_label_offsets, fit_label_offsets, macro_f1_with, shift_probs
 from .modelcard import write_model_card
 from .predict import FramingClassifier
+from .train_data import Collator, load_splits, training_rows
 
 log = logging.getLogger(__name__)
 
@@ -74,19 +75,6 @@ def class_weights(examples: list[Example], labels: list[str], mode: str) -> torc
     if mode == "sqrt":
         weights = np.sqrt(weights)
     return torch.tensor(weights, dtype=torch.float32)
-
-
-def load_splits(cfg: TrainConfig) -> tuple[list[Example], list[Example], list[Example]]:
-    train = read_examples(cfg.train_file, cfg.labels)
-    dev = read_examples(cfg.dev_file, cfg.labels) if cfg.dev_file else None
-    test = read_examples(cfg.test_file, cfg.labels) if cfg.test_file else None
-    if dev is None:
-        need_test = test is None and cfg.test_ratio > 0
-        train, dev, made_test = make_splits(train, cfg.dev_ratio, cfg.test_ratio, cfg.seed, need_test=need_test)
-        test = test if test is not None else made_test
-    elif test is None and cfg.test_ratio > 0:
-        train, _, test = make_splits(train, 0.0, cfg.test_ratio, cfg.seed)
-    return train, dev, test or []
 
 
 def is_head(name: str, base_prefix: str) -> bool:
@@ -180,7 +168,7 @@ class Session:
 def setup(cfg: TrainConfig) -> Session:
     """Seed, processes, data, encoder with a fresh head, batches, optimiser and schedule."""
     from accelerate.utils import set_seed
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     if cfg.num_threads:
         torch.set_num_threads(cfg.num_threads)
@@ -189,7 +177,8 @@ def setup(cfg: TrainConfig) -> Session:
     set_seed(cfg.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
     accelerator = _accelerator(cfg)
-    train_set, dev_set, test_set = load_splits(cfg)
+    splits = load_splits(cfg)
+    train_set, dev_set, test_set = splits.train, splits.dev, splits.test
     log.info("data: train %d %s, dev %d, test %d", len(train_set), label_counts(train_set), len(dev_set), len(test_set))
     missing = [label for label in cfg.labels if not any(e.label == label for e in train_set)]
     if missing:
@@ -201,9 +190,9 @@ def setup(cfg: TrainConfig) -> Session:
         encoder_path, num_labels=len(labels), id2label=dict(enumerate(labels)),
         label2id={label: i for i, label in enumerate(labels)}, ignore_mismatched_sizes=True)
     model.config.problem_type = "single_label_classification"
-    features = training_features(tokenizer, train_set, labels, cfg.max_length)
-    sampler = LengthGroupedBatches([len(f["input_ids"]) for f in features], cfg.batch_size, cfg.seed, cfg.group_by_length)
-    loader = DataLoader(features, batch_sampler=sampler, collate_fn=DataCollatorWithPadding(tokenizer, return_tensors="pt"))
+    rows, row_lengths = training_rows(cfg, tokenizer, splits)
+    sampler = LengthGroupedBatches(row_lengths, cfg.batch_size, cfg.seed, cfg.group_by_length)
+    loader = DataLoader(rows, batch_sampler=sampler, collate_fn=Collator(tokenizer))
     steps_per_epoch = math.ceil(len(loader) / accelerator.num_processes)  # batches are sharded across processes
     optimizer, scheduler, steps = _optimizer_and_schedule(model, cfg, steps_per_epoch)
     # The scheduler stays outside prepare(): accelerate's wrapper steps it once per process per optimiser
@@ -214,8 +203,13 @@ def setup(cfg: TrainConfig) -> Session:
     # training steps still run under accelerator.autocast()).
     plain = accelerator.unwrap_model(model, keep_fp32_wrapper=False)
     weights = class_weights(train_set, labels, cfg.class_weighting)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights.to(accelerator.device) if weights is not None else None,
-                                        label_smoothing=cfg.label_smoothing)
+    weights = weights.to(accelerator.device) if weights is not None else None
+    if cfg.distill_teacher:
+        from .distill.loss import DistillationLoss
+
+        loss_fn = DistillationLoss(cfg.distill_temperature, cfg.distill_alpha, weights, cfg.label_smoothing)
+    else:
+        loss_fn = torch.nn.CrossEntropyLoss(weight=weights, label_smoothing=cfg.label_smoothing)
     # the optimiser's groups already tell encoder from head (see _optimizer_and_schedule)
     encoder_params = [p for g in optimizer.param_groups if not g.get("head") for p in g["params"]]
     return Session(cfg, accelerator, encoder_path, tokenizer, model, plain, optimizer, scheduler, loader, loss_fn,
@@ -254,9 +248,10 @@ def train_epoch(s: Session, epoch: int, bar=None) -> dict:
     running, seen, peak_lr = 0.0, 0, 0.0
     for batch in s.loader:
         gold = batch.pop("labels")
+        soft = batch.pop("soft", None)  # the teacher's probabilities, when distilling
         with s.accelerator.autocast():
             logits = s.model(**batch).logits
-        loss = s.loss_fn(logits.float(), gold)
+        loss = s.loss_fn(logits.float(), gold) if soft is None else s.loss_fn(logits.float(), gold, soft)
         s.accelerator.backward(loss)
         if probing and several:
             # the encoder's gradients, already all-reduced, must not reach the gradient clipping or AdamW's
@@ -366,7 +361,7 @@ def train(cfg: TrainConfig) -> dict:
                                 if s.test_set else (None, None))
     metrics = {"dev": dev_metrics, "test": test_metrics, "best_epoch": best_epoch, "epochs_run": len(history),
                "train_seconds": round(seconds, 1), "history": history, "calibration": calibration,
-               "label_offsets": priors,
+               "label_offsets": priors, "distillation": _distillation_record(s),
                "data": {"train": label_counts(s.train_set), "dev": label_counts(s.dev_set),
                         "test": label_counts(s.test_set)}}
     if s.main:
@@ -376,6 +371,15 @@ def train(cfg: TrainConfig) -> dict:
             log.info("test:\n%s", format_table(test_metrics))
     s.accelerator.wait_for_everyone()
     return metrics
+
+
+def _distillation_record(s: Session) -> dict | None:
+    cfg = s.cfg
+    if not cfg.distill_teacher:
+        return None
+    return {"teacher": cfg.distill_teacher, "backend": cfg.distill_backend,
+            "transfer_sentences": len(s.loader.dataset) - len(s.train_set), "unlabelled": cfg.distill_unlabelled,
+            "temperature": cfg.distill_temperature, "alpha": cfg.distill_alpha}
 
 
 def save(cfg: TrainConfig, encoder_path: str, model, tokenizer, metrics: dict, test_set: list[Example],

@@ -143,9 +143,28 @@ def _grouped(sentences: Iterator[dict]) -> Iterator[tuple[str, list[dict]]]:
         yield key, list(rows)
 
 
+class JsonlRows:
+    """The run's rows as the report reads them, one at a time: from articles.jsonl, sentences.jsonl and
+    errors.jsonl in `out` (local runs). The Ray engine gives the same rows from its Parquet parts."""
+
+    def __init__(self, out: Path):
+        self.out = out
+
+    def articles(self) -> Iterator[dict]:
+        return read_jsonl(self.out / "articles.jsonl")
+
+    def sentences(self) -> Iterator[dict]:
+        return read_jsonl(self.out / "sentences.jsonl")
+
+    def errors(self) -> Iterator[dict]:
+        return read_jsonl(self.out / "errors.jsonl")
+
+
 def write_report(out: Path, totals: CorpusTotals, model_name: str, root: Path, summary_only: bool = False,
-                 limit: int = 500) -> Path:
-    """report.html in `out`, read back from the run's articles.jsonl, sentences.jsonl and errors.jsonl."""
+                 limit: int = 500, rows: JsonlRows | None = None) -> Path:
+    """report.html in `out`, read back from the run's rows (by default its articles.jsonl, sentences.jsonl and
+    errors.jsonl)."""
+    rows = rows or JsonlRows(out)
     labels = totals.labels
     colours = _colours(labels)
     label_index = {label: i for i, label in enumerate([*labels, UNCERTAIN])}
@@ -163,9 +182,9 @@ def write_report(out: Path, totals: CorpusTotals, model_name: str, root: Path, s
         w(f"<h1>Framing report</h1><p class=\"sub\">{_esc(str(root))} · model <b>{_esc(model_name)}</b></p>")
         w(_cards(totals))
         w(_overview(totals, shown_labels, colours, legend))
-        for part in _articles(out, totals, label_index, legend, summary_only, limit):
+        for part in _articles(rows, totals, label_index, legend, summary_only, limit):
             w(part)
-        w(_skipped(out, totals))
+        w(_skipped(rows, totals))
         w("</main></body></html>\n")
     return target
 
@@ -193,7 +212,7 @@ def _overview(totals: CorpusTotals, shown_labels: list[str], colours: dict, lege
             f'<div class="panel"><h3>Articles by dominant framing</h3>{_bar_chart(article_rows)}</div></div>')
 
 
-def _articles(out: Path, totals: CorpusTotals, label_index: dict, legend: str, summary_only: bool, limit: int):
+def _articles(rows: JsonlRows, totals: CorpusTotals, label_index: dict, legend: str, summary_only: bool, limit: int):
     """The article list, one piece of HTML at a time: the run's files are streamed, never held whole."""
     labels = totals.labels
     yield (f'<h2>Articles</h2><div class="legend sticky">{legend}<span class="note">hover a sentence for its '
@@ -204,17 +223,17 @@ def _articles(out: Path, totals: CorpusTotals, label_index: dict, legend: str, s
     if summary_only:
         yield ('<p class="note">Scored with --summary-only: each article shows its most confident sentence per '
                "label.</p>")
-    sentences = None if summary_only else _grouped(read_jsonl(out / "sentences.jsonl"))
-    for n, article in enumerate(read_jsonl(out / "articles.jsonl")):
+    sentences = None if summary_only else _grouped(rows.sentences())
+    for n, article in enumerate(rows.articles()):
         if n >= limit:
             break
         if sentences is not None:
-            rows: list[dict] = []
+            own: list[dict] = []
             for key, group in sentences:
                 if key == article["article"]:
-                    rows = group
+                    own = group
                     break
-            body = _article_body(rows, label_index, labels)
+            body = _article_body(own, label_index, labels)
         else:
             body = _top_sentences(article, label_index)
         name = f'<b>{_esc(article["title"])}</b><small>{_esc(article["article"])}</small>' if article["title"] \
@@ -230,7 +249,7 @@ def _articles(out: Path, totals: CorpusTotals, label_index: dict, legend: str, s
                f'</summary><div class="body">{body}</div></details>')
 
 
-def _skipped(out: Path, totals: CorpusTotals) -> str:
+def _skipped(rows: JsonlRows, totals: CorpusTotals) -> str:
     n_errors = sum(totals.errors.values())
     if not n_errors:
         return ""
@@ -238,7 +257,7 @@ def _skipped(out: Path, totals: CorpusTotals) -> str:
     for reason, count in sorted(totals.errors.items(), key=lambda kv: -kv[1]):
         parts.append(f'<tr><td>{_esc(reason)}</td><td class="n">{count:,}</td></tr>')
     parts.append("</table><table style=\"margin-top:12px\">")
-    for row in itertools.islice(read_jsonl(out / "errors.jsonl"), ERRORS_LISTED):
+    for row in itertools.islice(rows.errors(), ERRORS_LISTED):
         parts.append(f"<tr><td>{_esc(row['message'])}</td></tr>")
     parts.append("</table>")
     if n_errors > ERRORS_LISTED:

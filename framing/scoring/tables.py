@@ -160,3 +160,20 @@ def write_table(source: Path, target: Path, stream: str, labels: list[str], fmt:
         os.fsync(f.fileno())
     os.replace(tmp, target)
     fsync_dir(target.parent)
+
+
+def unflatten(stream: str, row: dict, labels: list[str]) -> dict:
+    """The inverse of `flatten`: a flat Parquet or CSV row back in the nested form of the JSONL tables."""
+    all_labels = [*labels, UNCERTAIN]
+    if stream == "sentences":
+        nested = {k: v for k, v in row.items() if not k.startswith("p_")}
+        nested["probs"] = {x: row[f"p_{x}"] for x in labels}
+        return nested
+    if stream == "articles":
+        nested = {k: v for k, v in row.items() if not k.startswith(("count_", "share_", "top_"))}
+        nested["counts"] = {x: row[f"count_{x}"] for x in all_labels}
+        nested["shares"] = {x: row[f"share_{x}"] for x in all_labels}
+        nested["top_sentences"] = {x: ({k: row[f"top_{x}_{k}"] for k in ("sentence", "text", "score")}
+                                       if row[f"top_{x}_sentence"] is not None else None) for x in labels}
+        return nested
+    return row
