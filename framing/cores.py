@@ -5,7 +5,10 @@ import os
 
 
 def physical_cores() -> int:
-    """Physical cores this process may run on: hyper-threads share one core's arithmetic units."""
+    """Physical cores this process may run on: hyper-threads share one core's arithmetic units. `$FRAMING_THREADS`
+    overrides it (a Ray worker sets it to its share of the cores)."""
+    if os.environ.get("FRAMING_THREADS", "").isdigit() and int(os.environ["FRAMING_THREADS"]) > 0:
+        return int(os.environ["FRAMING_THREADS"])
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     try:
         import psutil

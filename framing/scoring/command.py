@@ -33,6 +33,15 @@ def register(subparsers) -> None:
     p.add_argument("--batch-size", type=int, default=32, help="sentences per forward pass (default 32)")
     p.add_argument("--report-limit", type=int, default=500,
                    help="articles shown with their sentences in report.html (default 500)")
+    ray = p.add_argument_group("Ray (framing[ray]; docs/scoring.md#ray)")
+    ray.add_argument("--engine", choices=["local", "ray"], default="local",
+                     help="local: this process, resumable (default); ray: an actor pool on a Ray cluster or a local "
+                          "Ray, writing partitioned Parquet")
+    ray.add_argument("--address", help="Ray cluster: auto, or ray://HOST:PORT (default $RAY_ADDRESS, else a local Ray)")
+    ray.add_argument("--workers", type=int, default=1, help="classifier actors (default 1)")
+    ray.add_argument("--files-per-batch", type=int, default=16,
+                     help="files per actor call, the unit of retry (default 16)")
+    ray.add_argument("--cpus-per-worker", type=float, default=1.0, help="CPUs each actor asks for (default 1)")
     p.set_defaults(func=cmd_score)
 
 
@@ -50,7 +59,10 @@ def cmd_score(args: argparse.Namespace) -> int:
         backend=args.backend, formats=tuple(dict.fromkeys(args.formats)), batch_sentences=args.batch_sentences,
         model_batch_size=args.batch_size, report_limit=args.report_limit)
     with logging_redirect_tqdm():
-        s = score_folder(options)
+        if args.engine == "ray":
+            s = _score_with_ray(args, options)
+        else:
+            s = score_folder(options)
     skipped = f", {s.unchanged_files} unchanged" if s.unchanged_files else ""
     resumed = f", {s.resumed_files} resumed" if s.resumed_files else ""
     print(f"{s.files} files ({s.scored_files} read{skipped}{resumed}): {s.articles} articles, "
@@ -60,8 +72,22 @@ def cmd_score(args: argparse.Namespace) -> int:
     if s.new_sentences:
         print(f"this run: {s.new_articles} articles, {s.new_sentences} sentences in {s.seconds:.1f} s "
               f"({s.articles_per_s:.1f} articles/s, {s.sentences_per_s:.0f} sentences/s)")
-    print(f"out: {', '.join(str(p) for p in s.outputs)}")
+    print(f"out: {', '.join(str(p) + ('/' if p.is_dir() else '') for p in s.outputs)}")
     if not s.files:
         print(f"no files to score under {args.dir}" + (f" matching {args.glob!r}" if args.glob else ""))
         return 1
     return 0
+
+
+def _score_with_ray(args: argparse.Namespace, options):
+    try:
+        import ray.data  # noqa: F401  (the optional dependency)
+
+        from .ray_engine import RayOptions, score_with_ray
+    except ImportError as exc:
+        raise ValueError(f"--engine ray needs Ray Data: pip install 'framing[ray]' ({exc})") from None
+    if options.formats:
+        raise ValueError("--format: the ray engine writes Parquet parts (sentences/, articles/) already")
+    return score_with_ray(options, RayOptions(address=args.address, workers=args.workers,
+                                              files_per_batch=args.files_per_batch,
+                                              cpus_per_worker=args.cpus_per_worker))
