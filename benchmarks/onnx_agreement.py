@@ -1,12 +1,13 @@
 """Does the int8 ONNX model still say what the fp32 torch model says? Agreement and macro-F1 on a labelled set.
 
     .venv/bin/python benchmarks/onnx_agreement.py                    # models/default (else runs/default-v0), dev set
-    .venv/bin/python benchmarks/onnx_agreement.py --model runs/default-v0 --data data/framing/dev.jsonl
+    .venv/bin/python benchmarks/onnx_agreement.py --model models/fast --data data/realnews/test.jsonl data/framing/test.jsonl
     .venv/bin/python benchmarks/onnx_agreement.py --compare-settings # every quantisation setting, to choose one
 
 Exports model.onnx and model.int8.onnx into the model folder first when they are missing (or with --reexport).
 Prints the share of sentences where each ONNX model picks the same label as torch fp32 and the macro-F1 of all
-three. Exit status 1 when int8 misses the bar: agreement < 99 % or more than 0.5 macro-F1 points lost.
+three, for each --data file. Exit status 1 when int8 misses the bar on any of them: agreement < 99 % or more than
+0.5 macro-F1 points lost.
 """
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def scored(clf: FramingClassifier, texts: list[str]) -> tuple[np.ndarray, float]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", type=Path, help="model folder (default models/default, else runs/default-v0)")
-    parser.add_argument("--data", type=Path, default=PROJECT_ROOT / "data" / "framing" / "dev.jsonl")
+    parser.add_argument("--data", type=Path, nargs="+", default=[PROJECT_ROOT / "data" / "framing" / "dev.jsonl"])
     parser.add_argument("--reexport", action="store_true", help="export the ONNX files even when they exist")
     parser.add_argument("--compare-settings", action="store_true", help="also score every quantisation setting")
     args = parser.parse_args()
@@ -75,10 +76,22 @@ def main() -> int:
         for path in export_onnx(model, quantize=True):
             print(f"exported {path}")
     torch_clf = FramingClassifier.from_pretrained(model, backend="torch", device="cpu")
-    examples = read_examples(args.data, torch_clf.labels)
+    onnx = {backend: FramingClassifier.from_pretrained(model, backend=backend) for backend in ("onnx", "onnx-int8")}
+    for backend, clf in onnx.items():
+        if clf.backend.name != backend:
+            raise SystemExit(f"{backend}: fell back to {clf.backend.name}; see the warning above")
+    ok = True
+    for data in args.data:
+        ok &= compare(model, data, torch_clf, onnx, args.compare_settings)
+    return 0 if ok else 1
+
+
+def compare(model: Path, data: Path, torch_clf: FramingClassifier, onnx: dict, compare_settings: bool) -> bool:
+    """Agreement with torch fp32 and macro-F1 on one labelled file; True when int8 meets the bar."""
+    examples = read_examples(data, torch_clf.labels)
     texts = [e.text for e in examples]
     gold = np.array([torch_clf.labels.index(e.label) for e in examples])
-    print(f"model {model}  data {args.data} ({len(texts)} sentences)\n")
+    print(f"\nmodel {model}  data {data} ({len(texts)} sentences)\n")
 
     reference, speed = scored(torch_clf, texts)
     ref_f1 = 100 * compute_metrics(reference, gold, torch_clf.labels)["macro_f1"]
@@ -93,14 +106,8 @@ def main() -> int:
               f"{speed:>7.0f}")
         return agree, f1
 
-    results = {}
-    for backend in ("onnx", "onnx-int8"):
-        clf = FramingClassifier.from_pretrained(model, backend=backend)
-        if clf.backend.name != backend:
-            raise SystemExit(f"{backend}: fell back to {clf.backend.name}; see the warning above")
-        results[backend] = row(f"{backend} ({Path(clf.backend.file).name})", clf)
-
-    if args.compare_settings:
+    results = {backend: row(f"{backend} ({Path(clf.backend.file).name})", clf) for backend, clf in onnx.items()}
+    if compare_settings:
         print("\nquantisation settings (same fp32 graph, dynamic QInt8 weights; * = the library default):")
         with tempfile.TemporaryDirectory() as tmp:
             for name, kwargs, exclude in SETTINGS:
@@ -113,9 +120,9 @@ def main() -> int:
 
     agree, f1 = results["onnx-int8"]
     ok = agree >= MIN_AGREEMENT and ref_f1 - f1 <= MAX_F1_LOSS
-    print(f"\nint8 vs torch fp32: agreement {agree:.2f} % (bar >= {MIN_AGREEMENT} %), macro-F1 {f1:.2f} vs {ref_f1:.2f} "
-          f"({f1 - ref_f1:+.2f} points, bar >= -{MAX_F1_LOSS}): {'PASS' if ok else 'FAIL'}")
-    return 0 if ok else 1
+    print(f"\nint8 vs torch fp32 on {data.name}: agreement {agree:.2f} % (bar >= {MIN_AGREEMENT} %), macro-F1 "
+          f"{f1:.2f} vs {ref_f1:.2f} ({f1 - ref_f1:+.2f} points, bar >= -{MAX_F1_LOSS}): {'PASS' if ok else 'FAIL'}")
+    return ok
 
 
 if __name__ == "__main__":

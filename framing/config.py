@@ -56,6 +56,7 @@ class TrainConfig:
     # number (0: all). Loss: distill_alpha * T^2 * KL(teacher_T || student_T) + (1 - distill_alpha) * gold CE.
     distill_teacher: str | None = None
     distill_unlabelled: str | list[str] | None = None
+    distill_exclude: str | list[str] | None = None  # more held-out files (e.g. a second test split)
     distill_sentences: int = 0
     distill_temperature: float = 2.0
     distill_alpha: float = 0.5

@@ -28,8 +28,8 @@ def _files(value) -> list[str]:
 
 
 def held_out(cfg: TrainConfig) -> list[str]:
-    """The labelled files a transfer set must not overlap: dev, test and the prior file (files only)."""
-    files = _files(cfg.dev_file) + _files(cfg.test_file) + _files(cfg.prior_file)
+    """The labelled files a transfer set must not overlap: dev, test, the prior file and `distill_exclude`."""
+    files = _files(cfg.dev_file) + _files(cfg.test_file) + _files(cfg.prior_file) + _files(cfg.distill_exclude)
     return [f for f in dict.fromkeys(files) if Path(f).is_file()]
 
 
