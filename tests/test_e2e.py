@@ -20,9 +20,9 @@ def slice_file(src: Path, dst: Path, n: int) -> Path:
     return dst
 
 
-# (config, epochs): the default (all-mpnet-base-v2) and the fast (all-MiniLM-L6-v2) shipped encoders;
-# one probe epoch, then full fine-tuning, as the shipped configs do.
-@pytest.mark.parametrize("config,epochs", [("default", 3), ("fast", 4)])
+# (config, epochs): the default (all-mpnet-base-v2) and the supervised fast recipe (all-MiniLM-L6-v2), the
+# shipped encoders; one probe epoch, then full fine-tuning. (configs/fast.yaml distils: the test below.)
+@pytest.mark.parametrize("config,epochs", [("default", 3), ("fast-supervised", 4)])
 def test_real_encoder_beats_majority_baseline(tmp_path, config, epochs):
     data, real = ROOT / "data" / "framing", ROOT / "data" / "realnews"
     # written and real news together, as the shipped configs train: each split is a list of two files
@@ -48,3 +48,24 @@ def test_real_encoder_beats_majority_baseline(tmp_path, config, epochs):
     article = clf.predict("Rebels seize the airport\n\nGENEVA (wire) — An aid convoy reached 4,000 displaced families. "
                           "The court ruled the blockade unlawful.")
     assert len(article) == 3 and all(r.label in clf.labels for r in article)
+
+
+def test_distilling_into_the_packaged_minilm(tmp_path, tiny_model):
+    """configs/fast.yaml's recipe on slices: a teacher (here the tiny model, torch backend) labels sentences of the
+    sample articles, and all-MiniLM-L6-v2 learns them with the gold labels; the student is a plain folder."""
+    from transformers import pipeline
+
+    data = ROOT / "data" / "framing"
+    cfg = load_config(ROOT / "configs" / "fast.yaml", {
+        "train_file": str(slice_file(data / "train.jsonl", tmp_path / "train.jsonl", 200)),
+        "dev_file": str(slice_file(data / "dev.jsonl", tmp_path / "dev.jsonl", 80)),
+        "test_file": str(slice_file(data / "test.jsonl", tmp_path / "test.jsonl", 80)),
+        "prior_file": None, "distill_exclude": None,
+        "distill_teacher": str(tiny_model), "distill_backend": "torch",
+        "distill_unlabelled": str(ROOT / "data" / "articles"), "distill_sentences": 60,
+        "output_dir": str(tmp_path / "student"), "progress": False})
+    metrics = train(cfg)
+    assert metrics["distillation"]["transfer_sentences"] == 60
+    assert metrics["dev"]["n"] == 80
+    classify = pipeline("text-classification", model=str(tmp_path / "student"))
+    assert classify("Aid convoys reached the besieged town.")[0]["label"] in cfg.labels
