@@ -97,9 +97,27 @@ def test_distilled_student_is_a_plain_folder(tmp_path, tiny_model, tiny_encoder,
     assert "Distilled from" in (tmp_path / "student" / "README.md").read_text(encoding="utf-8")
 
 
-def test_distill_command_needs_a_teacher(tmp_path, corpus_files, tiny_encoder):
+def test_distill_command_needs_a_teacher(tmp_path, corpus_files, tiny_encoder, monkeypatch, capsys):
     from framing.cli import main
 
+    monkeypatch.chdir(tmp_path)  # no configs/fast.yaml here: nothing names a teacher
     code = main(["distill", "--train-file", str(corpus_files["train"]), "--labels", ",".join(LABELS),
-                 "--student", str(tiny_encoder), "--unlabelled", str(tmp_path)])
-    assert code == 2
+                 "--student", str(tiny_encoder), "--unlabelled", str(tmp_path), "--output-dir", str(tmp_path / "m")])
+    assert code == 2 and "name the teacher with --teacher" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
+
+
+def test_distill_command_trains_from_the_flags(tmp_path, corpus_files, tiny_encoder, tiny_model, monkeypatch):
+    from framing.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for i, text in enumerate(ARTICLES):
+        (articles / f"a{i}.txt").write_text(text, encoding="utf-8")
+    code = main(["distill", "--teacher", str(tiny_model), "--student", str(tiny_encoder), "--unlabelled", str(articles),
+                 "--train-file", str(corpus_files["train"]), "--dev-file", str(corpus_files["dev"]),
+                 "--test-ratio", "0", "--labels", ",".join(LABELS), "--distill-backend", "torch", "--epochs", "1",
+                 "--max-length", "32", "--progress", "false", "--output-dir", str(tmp_path / "student")])
+    metrics = json.loads((tmp_path / "student" / "metrics.json").read_text(encoding="utf-8"))
+    assert code == 0 and metrics["distillation"]["transfer_sentences"] > 0
