@@ -22,13 +22,14 @@ KEY = lambda r: (r["article"], r["sentence"])  # noqa: E731
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, tiny_model):
     """The same folder scored locally and on Ray, where the first worker to find the marker dies mid-batch."""
-    from conftest import HTML
-
     base = tmp_path_factory.mktemp("ray")
     root = base / "corpus"
     for i in range(6):
         _write(root / "news" / f"a{i}.txt", ARTICLE.replace("nine", str(10 + i)))
-    _write(root / "web" / "page.html", HTML)
+    _write(root / "web" / "page.html", "<html><head><title>Aid convoy blocked</title></head><body><nav>Home</nav>"
+           "<article><h1>Aid convoy blocked at the border</h1><p>The convoy carrying food and medicine waited "
+           "for three days at the crossing, officials said on Tuesday.</p><p>Doctors in the besieged town "
+           "reported shortages of insulin.</p></article></body></html>")
     _write(root / "feeds" / "records.jsonl", json.dumps({"text": "Troops advanced. Residents fled."}) +
            "\n{broken\n" + json.dumps({"body": "no text"}) + "\n" + json.dumps({"text": "The court sat."}) + "\n")
     _write(root / "bad" / "binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
