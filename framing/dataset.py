@@ -16,8 +16,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import numpy as np
-
 from .data import SUFFIXES, DataError, Example, _clean_optional, check_record
 
 log = logging.getLogger(__name__)
@@ -26,10 +24,6 @@ HUB_PREFIX = "hf:"
 BUILDERS = {"csv": "csv", "jsonl": "json", "parquet": "parquet"}
 COLUMNS = ("text", "label", "text_pair", "article")
 MAP_BATCH = 1000
-
-
-def is_file(source: str | Path) -> bool:
-    return not str(source).startswith(HUB_PREFIX) and Path(source).is_file()
 
 
 def load_source(source: str | Path):
@@ -148,7 +142,3 @@ def tokenized(ds, tokenizer, labels: list[str], max_length: int, pairs: bool, ke
 
 def lengths(ds) -> list[int]:
     return [len(x) for x in ds["input_ids"]]
-
-
-def softened(probs: np.ndarray) -> list[list[float]]:
-    return probs.astype(np.float32).tolist()

@@ -15,28 +15,23 @@ from ..config import TrainConfig
 from ..data import Example
 from ..dataset import COLUMNS
 from ..fingerprint import model_fingerprint
+from ..train_data import sources
 from .teacher import teacher_probs
 from .transfer import digest, transfer_sentences
 
 log = logging.getLogger(__name__)
 
 
-def _files(value) -> list[str]:
-    if not value:
-        return []
-    return [str(v) for v in (value if isinstance(value, list) else [value])]
-
-
 def held_out(cfg: TrainConfig) -> list[str]:
     """The labelled files a transfer set must not overlap: dev, test, the prior file and `distill_exclude`."""
-    files = _files(cfg.dev_file) + _files(cfg.test_file) + _files(cfg.prior_file) + _files(cfg.distill_exclude)
+    files = sources(cfg.dev_file) + sources(cfg.test_file) + sources(cfg.prior_file) + sources(cfg.distill_exclude)
     return [f for f in dict.fromkeys(files) if Path(f).is_file()]
 
 
-def cache_folder(cfg: TrainConfig, pool: list[dict], name: str) -> Path:
+def cache_folder(cfg: TrainConfig, pool: list[dict], name: str, fingerprint: str | None = None) -> Path:
     if cfg.distill_cache:
         return Path(cfg.distill_cache) / name
-    teacher = model_fingerprint(cfg.distill_teacher, "torch")[:12]
+    teacher = (fingerprint or model_fingerprint(cfg.distill_teacher, "torch"))[:12]
     return Path(cfg.output_dir).parent / "teacher-cache" / f"{teacher}-{digest(pool)[:12]}" / name
 
 
@@ -51,16 +46,21 @@ def with_teacher(cfg: TrainConfig, rows, train: list[Example]):
     teacher probabilities, followed by the transfer sentences (label None, teacher probabilities)."""
     import datasets
 
-    pool, counts = transfer_sentences(_files(cfg.distill_unlabelled), held_out(cfg), cfg.seed)
+    pool, counts = transfer_sentences(sources(cfg.distill_unlabelled), held_out(cfg), cfg.seed)
     size = min(cfg.distill_sentences or len(pool), len(pool))
     log.info("distillation: %d transfer sentence(s) of %d available (%d article(s) excluded as held out)", size,
              len(pool), counts.get("articles_excluded", 0))
-    common = {"backend": cfg.distill_backend, "progress": cfg.progress, "batch_size": cfg.eval_batch_size}
-    transfer, teacher_labels = teacher_probs(cfg.distill_teacher, pool, cache_folder(cfg, pool, "transfer"),
-                                             needed=size, **common)
+    from ..predict import FramingClassifier
+
+    clf = FramingClassifier.from_pretrained(cfg.distill_teacher, backend=cfg.distill_backend,
+                                            batch_size=cfg.eval_batch_size)
+    fingerprint = model_fingerprint(cfg.distill_teacher, "torch")  # hashed once: the weights can be GBs
+    common = {"backend": cfg.distill_backend, "progress": cfg.progress, "classifier": clf, "fingerprint": fingerprint}
+    transfer, teacher_labels = teacher_probs(cfg.distill_teacher, pool,
+                                             cache_folder(cfg, pool, "transfer", fingerprint), needed=size, **common)
     gold_rows = [{"text": e.text} for e in train]
-    gold, _ = teacher_probs(cfg.distill_teacher, gold_rows, cache_folder(cfg, pool, f"gold-{digest(gold_rows)[:12]}"),
-                            **common)
+    gold, _ = teacher_probs(cfg.distill_teacher, gold_rows,
+                            cache_folder(cfg, pool, f"gold-{digest(gold_rows)[:12]}", fingerprint), **common)
     transfer = _in_order(transfer, teacher_labels, cfg.labels, cfg.distill_teacher)
     gold = _in_order(gold, teacher_labels, cfg.labels, cfg.distill_teacher)
     features = datasets.Features({**{c: datasets.Value("string") for c in COLUMNS},

@@ -25,9 +25,9 @@ class CacheMismatch(ValueError):
     pass
 
 
-def _meta(teacher: Path, backend: str, rows: list[dict], labels: list[str]) -> dict:
+def _meta(teacher: Path, backend: str, rows: list[dict], labels: list[str], fingerprint: str | None) -> dict:
     # the fingerprint is the teacher's weights: the ONNX graphs are made from them, and their settings are recorded
-    return {"teacher": str(teacher), "backend": backend, "fingerprint": model_fingerprint(teacher, "torch"),
+    return {"teacher": str(teacher), "backend": backend, "fingerprint": fingerprint or model_fingerprint(teacher, "torch"),
             "labels": labels, "sentences": len(rows), "digest": digest(rows), "chunk": CHUNK}
 
 
@@ -40,19 +40,20 @@ def _check(cache: Path, meta: dict) -> None:
 
 
 def teacher_probs(teacher: str | Path, rows: list[dict], cache: str | Path, backend: str = "onnx-int8",
-                  needed: int | None = None, batch_size: int = 64,
-                  progress: bool = True) -> tuple[np.ndarray, list[str]]:
+                  needed: int | None = None, batch_size: int = 64, progress: bool = True,
+                  classifier=None, fingerprint: str | None = None) -> tuple[np.ndarray, list[str]]:
     """Probabilities of `teacher` on the texts of `rows[:needed]` (all rows by default), as (needed × labels),
     and the teacher's labels, from the cache where it has them; the chunks it lacks are computed and written
-    first. The cache belongs to the whole of `rows`, so a run needing more of them continues it."""
+    first. The cache belongs to the whole of `rows`, so a run needing more of them continues it. A caller with
+    several caches passes the loaded `classifier` and the teacher's `fingerprint` so neither is redone."""
     from tqdm.auto import tqdm
 
     from ..predict import FramingClassifier
 
     teacher, cache = Path(teacher), Path(cache)
-    clf = FramingClassifier.from_pretrained(teacher, backend=backend, batch_size=batch_size)
+    clf = classifier or FramingClassifier.from_pretrained(teacher, backend=backend, batch_size=batch_size)
     used = getattr(clf.backend, "name", backend)  # the ONNX backends fall back to torch when a file is missing
-    meta = _meta(teacher, backend if used.startswith("onnx") else "torch", rows, clf.labels)
+    meta = _meta(teacher, backend if used.startswith("onnx") else "torch", rows, clf.labels, fingerprint)
     cache.mkdir(parents=True, exist_ok=True)
     if (cache / "meta.json").is_file():
         _check(cache, meta)
