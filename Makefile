@@ -13,12 +13,15 @@ export HF_HUB_OFFLINE := 1
 models/default/config.json: | .venv/.installed
 	$(PY) train.py --config configs/default.yaml
 
-model: models/default/config.json
+models/stance/config.json: | .venv/.installed
+	$(PY) train.py --config configs/stance.yaml
 
-# The main job: train the default model if it is missing, then score the sample articles.
-demo: .venv/.installed models/default/config.json
+model: models/default/config.json models/stance/config.json
+
+# The main job: train the framing and stance models if they are missing, then score the sample articles.
+demo: .venv/.installed models/default/config.json models/stance/config.json
 	rm -rf out/demo  # a fresh demo each time: score refuses to mix results of two different models in one folder
-	.venv/bin/framing score data/articles --glob '*.txt' --model models/default --out out/demo
+	.venv/bin/framing score data/articles --glob '*.txt' --model models/default --stance models/stance --out out/demo
 
 # Unit tests, data check, end-to-end tests (real encoder).
 test: .venv/.installed

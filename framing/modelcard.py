@@ -18,24 +18,16 @@ def write_model_card(folder: Path, cfg: TrainConfig, metrics: dict) -> None:
         f"| {label} | {counts['train'].get(label, 0)} | {counts['dev'].get(label, 0)} | {counts['test'].get(label, 0)} |"
         + (f" {test['per_label'][label]['f1']:.3f} |" if test else " n/a |")
         for label in cfg.labels)
+    pairs = metrics.get("pairs", False)
     text = f"""---
 library_name: transformers
 pipeline_tag: text-classification
-tags: [framing, news, text-classification]
+tags: [framing, news, text-classification{', stance' if pairs else ''}]
 ---
 # {cfg.task_name} classifier ({folder.name.removesuffix('.partial')})
 
-Fine-tuned from `{cfg.encoder}` with `train.py` from the framing project. Each input sentence gets
-one of: {', '.join(f'`{x}`' for x in cfg.labels)}.
-
-## Use
-```python
-from transformers import pipeline
-clf = pipeline("text-classification", model="path/to/this/folder", top_k=None)
-clf("The ministry said aid convoys were blocked at the border.")
-```
-or, with sentence segmentation and character offsets, `framing.FramingClassifier.from_pretrained(folder).predict(article)`.
-
+Fine-tuned from `{cfg.encoder}` with `train.py` from the framing project. {_task(cfg, pairs)}
+{_use(pairs)}
 ## Data
 - train: {_files(cfg.train_file)} ({sum(counts['train'].values())} sentences)
 - dev: {_files(cfg.dev_file) if cfg.dev_file else 'carved from train'} ({sum(counts['dev'].values())} sentences)
@@ -59,13 +51,57 @@ The full evaluation is in `report.md` (test) and `dev_report.md`; all settings i
 ## Intended use and limits
 - Meant for research on how news text frames conflicts: sentence-level tendencies aggregated over many
   articles. It is not a fact-checker and says nothing about whether a sentence is true.
-- One label per sentence: sentences that mix framings get the dominant one, and the annotation guide's
-  hard cases (law words in descriptions, accusations by contrast) are where most errors are.
+{_limit(pairs)}
 - Trained on English text; on other languages, genres or label sets its scores are not calibrated.
 - Scores are softmax probabilities; check the test ECE above before reading them as confidence (the dev
   ECE is optimistic when the temperature was fitted on dev).
 """
     (folder / "README.md").write_text(text, encoding="utf-8")
+
+
+def _limit(pairs: bool) -> str:
+    if pairs:
+        return ("- One stance per (sentence, target): a sentence both for and against the target gets what it "
+                "stresses. Only\n  the actors of the actor list are found; pronouns are not resolved.")
+    return ("- One label per sentence: sentences that mix framings get the dominant one, and the annotation guide's\n"
+            "  hard cases (law words in descriptions, accusations by contrast) are where most errors are.")
+
+
+def _task(cfg, pairs: bool) -> str:
+    labels = ", ".join(f"`{x}`" for x in cfg.labels)
+    if not pairs:
+        return f"Each input sentence gets one of: {labels}."
+    return (f"Each input is a sentence and a target, the mention of an actor as it appears in the sentence "
+            f"(`text_pair`); it gets one of {labels}: the sentence's stance toward that target "
+            "(data/annotation/stance/guide.md in the framing project).")
+
+
+def _use(pairs: bool) -> str:
+    if pairs:
+        return """
+## Use
+```python
+from transformers import pipeline
+clf = pipeline("text-classification", model="path/to/this/folder", top_k=None)
+clf({"text": "Moscow accused Washington of blocking the aid convoy.", "text_pair": "Washington"})
+```
+or, with actor matching (framing/actors.yaml), segmentation and offsets,
+`framing.stance.StanceClassifier.from_pretrained(folder).predict(article)`, `framing score --stance` and
+`POST /v1/stance` of `framing serve`.
+
+Stance here is what the sentence, as published, says about the target: blamed, accused or attacked (negative),
+praised, defended or presented as acting rightly (positive), or neither (neutral). It is not the outlet's
+opinion of the actor and not a fact-check. Sentences about one actor are scored on its first mention.
+"""
+    return """
+## Use
+```python
+from transformers import pipeline
+clf = pipeline("text-classification", model="path/to/this/folder", top_k=None)
+clf("The ministry said aid convoys were blocked at the border.")
+```
+or, with sentence segmentation and character offsets, `framing.FramingClassifier.from_pretrained(folder).predict(article)`.
+"""
 
 
 def _recipe(cfg) -> str:

@@ -30,3 +30,13 @@ def models_home() -> Path:
 def default_model_path() -> Path:
     """The model used when none is named: `$FRAMING_MODEL`, else `default` in `models_home()`."""
     return Path(os.environ.get("FRAMING_MODEL") or models_home() / "default")
+
+
+def default_stance_path(framing_model: Path | None = None) -> Path:
+    """The stance model used when none is named: `$FRAMING_STANCE_MODEL`, else `stance` beside the framing model
+    (when one is given and has a `stance` sibling), else `stance` in `models_home()`."""
+    if os.environ.get("FRAMING_STANCE_MODEL"):
+        return Path(os.environ["FRAMING_STANCE_MODEL"])
+    if framing_model is not None and (Path(framing_model).parent / "stance" / "config.json").is_file():
+        return Path(framing_model).parent / "stance"
+    return models_home() / "stance"

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from .features import model_keys, tokenize
-from .paths import default_model_path
+from .paths import default_model_path, default_stance_path
 from .segment import segment
 
 log = logging.getLogger(__name__)
@@ -28,9 +28,13 @@ class Prediction:
     label: str
     score: float
     probs: dict[str, float]
+    targets: tuple | None = None  # with a stance model: the actors the sentence names (framing.stance.Target)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if self.targets is None:
+            del out["targets"]
+        return out
 
 
 class TorchBackend:
@@ -121,21 +125,25 @@ class FramingClassifier:
             out[chunk] = _softmax(logits)
         return out
 
-    def predict(self, text: str | Sequence[str]) -> list[Prediction]:
-        """A string is an article (segmented into sentences); a list is one sentence per item."""
+    def predict(self, text: str | Sequence[str], stance=None, actors=None) -> list[Prediction]:
+        """A string is an article (segmented into sentences); a list is one sentence per item. With `stance`
+        (a `framing.stance.StanceClassifier`) each result also lists its `targets`; `actors` keeps only those
+        canonical actor names."""
         if isinstance(text, str):
             spans = segment(text)
-            return self._results([s.text for s in spans], [(s.start, s.end) for s in spans])
+            return self._results([s.text for s in spans], [(s.start, s.end) for s in spans], stance, actors)
         items = [str(t) for t in text]
-        return self._results(items, [(0, len(t)) for t in items])
+        return self._results(items, [(0, len(t)) for t in items], stance, actors)
 
-    def _results(self, texts: list[str], offsets: list[tuple[int, int]]) -> list[Prediction]:
+    def _results(self, texts: list[str], offsets: list[tuple[int, int]], stance=None, actors=None) -> list[Prediction]:
         probs = self.predict_proba(texts)
+        targets = stance.targets(texts, [start for start, _ in offsets], actors) if stance is not None else None
         results = []
-        for text, (start, end), row in zip(texts, offsets, probs):
+        for i, (text, (start, end), row) in enumerate(zip(texts, offsets, probs)):
             best = int(row.argmax())
             results.append(Prediction(text=text, start=start, end=end, label=self.labels[best], score=float(row[best]),
-                                      probs={label: float(p) for label, p in zip(self.labels, row)}))
+                                      probs={label: float(p) for label, p in zip(self.labels, row)},
+                                      targets=tuple(targets[i]) if targets is not None else None))
         return results
 
 
@@ -150,7 +158,19 @@ def _cached(path: str, backend: str) -> FramingClassifier:
     return FramingClassifier.from_pretrained(path, backend=backend)
 
 
-def predict(text: str | Sequence[str], model: str | Path | None = None, backend: str = "torch") -> list[Prediction]:
-    """Shortcut: classify with a model loaded once (default: $FRAMING_MODEL, else models/default)."""
+def predict(text: str | Sequence[str], model: str | Path | None = None, backend: str = "torch",
+            stance: str | Path | bool | None = None, actors: str | Path | Sequence[str] | None = None) -> list[Prediction]:
+    """Shortcut: classify with models loaded once (default: $FRAMING_MODEL, else models/default).
+
+    `stance`: a stance model folder, or True for models/stance beside the framing model; each result then lists
+    its `targets`. `actors`: an actors YAML file (default: the shipped list), or canonical names to keep."""
     path = Path(model) if model is not None else default_model_path()
-    return _cached(str(path.resolve()), backend).predict(text)
+    clf = _cached(str(path.resolve()), backend)
+    if not stance:
+        return clf.predict(text)
+    from .stance import cached
+
+    folder = Path(stance) if stance is not True else default_stance_path(path)
+    actors_file = str(Path(actors).resolve()) if isinstance(actors, (str, Path)) else None
+    names = list(actors) if actors is not None and actors_file is None else None
+    return clf.predict(text, stance=cached(str(folder.resolve()), backend, actors_file), actors=names)

@@ -362,6 +362,7 @@ def train(cfg: TrainConfig) -> dict:
     metrics = {"dev": dev_metrics, "test": test_metrics, "best_epoch": best_epoch, "epochs_run": len(history),
                "train_seconds": round(seconds, 1), "history": history, "calibration": calibration,
                "label_offsets": priors, "distillation": _distillation_record(s),
+               "pairs": any(e.text_pair for e in s.train_set),
                "data": {"train": label_counts(s.train_set), "dev": label_counts(s.dev_set),
                         "test": label_counts(s.test_set)}}
     if s.main:

@@ -36,7 +36,9 @@ def tiny_encoder(tmp_path_factory, tiny_corpus) -> Path:
     folder = tmp_path_factory.mktemp("tiny-encoder")
     extra = [(SHARED / "seed-article.txt").read_text(encoding="utf-8")] if (SHARED / "seed-article.txt").exists() else []
     (folder / "vocab.txt").write_text("\n".join(_vocab([r["text"] for r in tiny_corpus] + extra)) + "\n", encoding="utf-8")
-    tokenizer = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True, model_max_length=64)
+    # `vocab=` (a path or a dict): transformers 5 ignores `vocab_file=` and would leave only the 5 special tokens
+    tokenizer = BertTokenizerFast(vocab=str(folder / "vocab.txt"), do_lower_case=True, model_max_length=64)
+    assert len(tokenizer.get_vocab()) > 5, "the tiny vocabulary did not load"
     tokenizer.save_pretrained(folder)
     config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                         intermediate_size=64, max_position_embeddings=66)
@@ -52,6 +54,21 @@ def tiny_model(tmp_path_factory, tiny_encoder) -> Path:
     folder = tmp_path_factory.mktemp("tiny-model")
     model = AutoModelForSequenceClassification.from_pretrained(
         tiny_encoder, num_labels=4, id2label=dict(enumerate(LABELS)), label2id={x: i for i, x in enumerate(LABELS)},
+        ignore_mismatched_sizes=True)
+    model.save_pretrained(folder)
+    AutoTokenizer.from_pretrained(tiny_encoder).save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_stance_model(tmp_path_factory, tiny_encoder) -> Path:
+    """The tiny encoder with the three stance labels, as `train.py --config configs/stance.yaml` would save it."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    stances = ["negative", "neutral", "positive"]
+    folder = tmp_path_factory.mktemp("tiny-stance")
+    model = AutoModelForSequenceClassification.from_pretrained(
+        tiny_encoder, num_labels=3, id2label=dict(enumerate(stances)), label2id={x: i for i, x in enumerate(stances)},
         ignore_mismatched_sizes=True)
     model.save_pretrained(folder)
     AutoTokenizer.from_pretrained(tiny_encoder).save_pretrained(folder)

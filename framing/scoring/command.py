@@ -31,8 +31,17 @@ def register(subparsers) -> None:
     p.add_argument("--batch-sentences", type=int, default=256,
                    help="sentences gathered across articles and files before the model runs (default 256)")
     p.add_argument("--batch-size", type=int, default=32, help="sentences per forward pass (default 32)")
-    p.add_argument("--report-limit", type=int, default=500,
-                   help="articles shown with their sentences in report.html (default 500)")
+    p.add_argument("--report-limit", type=int, default=10_000,
+                   help="articles given a page of their own in the report; every article is in its lists "
+                        "(default 10000)")
+    p.add_argument("--stance", nargs="?", const="", type=str, metavar="MODEL",
+                   help="also score the stance of each sentence toward every actor it names, with this stance model "
+                        "(default: models/stance); adds actor tables and a who-accuses-whom view to the report")
+    p.add_argument("--actors", type=Path, help="actors YAML for --stance (default: the shipped list; "
+                                               "docs/stance.md)")
+    p.add_argument("--group-by", choices=["outlet", "date", "folder"],
+                   help="group articles by their outlet or date field (JSON/JSONL/front matter/HTML metadata) or "
+                        "their folder: groups.csv and a side-by-side view in the report; date gives framing over time")
     ray = p.add_argument_group("Ray (framing[ray]; docs/scoring.md#ray)")
     ray.add_argument("--engine", choices=["local", "ray"], default="local",
                      help="local: this process, resumable (default); ray: an actor pool on a Ray cluster or a local "
@@ -57,7 +66,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         text_field=args.text_field, max_bytes=args.max_bytes, min_confidence=args.min_confidence,
         shard=Shard.parse(args.shard) if args.shard else None, summary_only=args.summary_only,
         backend=args.backend, formats=tuple(dict.fromkeys(args.formats)), batch_sentences=args.batch_sentences,
-        model_batch_size=args.batch_size, report_limit=args.report_limit)
+        model_batch_size=args.batch_size, report_limit=args.report_limit, stance=_stance_model(args),
+        actors=args.actors, group_by=args.group_by)
     with logging_redirect_tqdm():
         if args.engine == "ray":
             s = _score_with_ray(args, options)
@@ -72,11 +82,34 @@ def cmd_score(args: argparse.Namespace) -> int:
     if s.new_sentences:
         print(f"this run: {s.new_articles} articles, {s.new_sentences} sentences in {s.seconds:.1f} s "
               f"({s.articles_per_s:.1f} articles/s, {s.sentences_per_s:.0f} sentences/s)")
+    if s.actors is not None:
+        print(_stance_line(s.actors))
+        if args.actors is not None and s.never_mentioned:
+            print(f"never mentioned ({len(s.never_mentioned)} of the list): {', '.join(s.never_mentioned[:20])}"
+                  + (" ..." if len(s.never_mentioned) > 20 else ""))
     print(f"out: {', '.join(str(p) + ('/' if p.is_dir() else '') for p in s.outputs)}")
     if not s.files:
         print(f"no files to score under {args.dir}" + (f" matching {args.glob!r}" if args.glob else ""))
         return 1
     return 0
+
+
+def _stance_line(actors: dict[str, dict[str, int]]) -> str:
+    mentions = sum(sum(c.values()) for c in actors.values())
+    accused = sorted(((c["negative"], a) for a, c in actors.items() if c["negative"]), key=lambda x: (-x[0], x[1]))[:5]
+    top = ", ".join(f"{a} {n}" for n, a in accused) or "none"
+    return f"stance: {mentions} mentions of {len(actors)} actors; most often negative: {top}"
+
+
+def _stance_model(args: argparse.Namespace) -> Path | None:
+    """--stance MODEL, or --stance alone for the default stance model; None without the flag."""
+    if args.stance is None:
+        if args.actors is not None:
+            raise ValueError("--actors: only with --stance")
+        return None
+    from ..paths import default_stance_path
+
+    return Path(args.stance) if args.stance else default_stance_path(args.model)
 
 
 def _score_with_ray(args: argparse.Namespace, options):

@@ -23,13 +23,16 @@ from typing import Iterator
 
 import numpy as np
 
+from ..actors import load_actors
 from ..fingerprint import model_fingerprint
 from ..segment import segment
 from .aggregate import ArticleSummary, CorpusTotals, sentence_record
 from .discovery import Entry, walk
 from .reading import Problem, SourceFile
 from .report import write_report
-from .runner import ScoreOptions, ScoreSummary
+from .groups import group_of
+from .runner import ScoreOptions, ScoreSummary, load_stance, score_spans
+from .stance_tables import write_actor_tables
 from .tables import _schema, flatten, read_jsonl, unflatten
 
 log = logging.getLogger(__name__)
@@ -65,6 +68,7 @@ class ScoreFiles:
         self.clf = FramingClassifier.from_pretrained(options.model, backend=options.backend,
                                                      batch_size=options.model_batch_size)
         self.labels = self.clf.labels
+        self.stance = load_stance(options)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         first = int(batch["position"][0])
@@ -85,13 +89,14 @@ class ScoreFiles:
                 "errors": np.array([len(errors)])}
 
     def _score(self, scorable: list) -> tuple[list[dict], list[dict]]:
-        texts = [span.text for _, spans in scorable for span in spans]
-        probs = self.clf.predict_proba(texts) if texts else None
+        probs, targets = score_spans(self.clf, self.stance, [span for _, spans in scorable for span in spans])
         sentences, articles, row = [], [], 0
         for article, spans in scorable:
-            summary = ArticleSummary(article, self.labels)
+            summary = ArticleSummary(article, self.labels, group_of(article, self.options.group_by),
+                                     self.stance is not None)
             for index, span in enumerate(spans):
-                record = sentence_record(article.id, index, span, probs[row], self.labels, self.options.min_confidence)
+                record = sentence_record(article.id, index, span, probs[row], self.labels, self.options.min_confidence,
+                                         targets[row] if targets is not None else None)
                 row += 1
                 summary.add(record)
                 if not self.options.summary_only:
@@ -249,11 +254,14 @@ def _finish(options: ScoreOptions, labels: list[str], summary: ScoreSummary, sta
     (out / "run.json").write_text(json.dumps({"engine": "ray", "model": str(options.model), "backend": options.backend,
                                               "fingerprint": model_fingerprint(options.model, options.backend)},
                                              indent=2) + "\n", encoding="utf-8")
+    actors = load_actors(options.actors) if options.stance is not None else None
+    write_actor_tables(out, totals, actors, rows.articles())
     write_report(out, totals, model_name=options.model.name, root=options.root, summary_only=options.summary_only,
-                 limit=options.report_limit, rows=rows)
+                 limit=options.report_limit, rows=rows,
+                 stance_name=options.stance.name if options.stance is not None else None, group_by=options.group_by)
     summary.seconds = time.perf_counter() - started
     summary.articles, summary.sentences = totals.articles, totals.sentences
     summary.errors, summary.error_reasons = sum(totals.errors.values()), dict(totals.errors)
-    summary.outputs = sorted(p for p in out.iterdir() if not p.name.startswith(".") and
-                             (p.is_file() or p.name in ("sentences", "articles")))
+    summary.outputs = sorted(p for p in out.iterdir() if not p.name.startswith(".") and (p.name == "report" or
+                             (p.is_file() or p.name in ("sentences", "articles"))))
     return summary

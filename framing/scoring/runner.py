@@ -7,6 +7,7 @@ model sees the same inputs together (padding and batch shape change the last bit
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import queue
@@ -23,9 +24,11 @@ from ..predict import FramingClassifier
 from ..segment import Span, segment
 from .aggregate import ArticleSummary, sentence_record
 from .discovery import Shard, walk
+from .groups import GROUP_BY, group_of
 from .journal import Journal
 from .reading import Article, Problem, SourceFile
 from .report import write_report
+from .stance_tables import write_actor_tables
 from .tables import FORMATS, assemble
 
 log = logging.getLogger(__name__)
@@ -49,11 +52,20 @@ class ScoreOptions:
     formats: tuple[str, ...] = ()
     batch_sentences: int = 256
     model_batch_size: int = 32
-    report_limit: int = 500
+    report_limit: int = 10_000  # articles with a page of their own in the report (all are in its lists)
     progress: bool | None = None  # None: a bar when stderr is a terminal
+    stance: Path | None = None  # a stance model folder: each sentence's named actors and its stance toward them
+    actors: Path | None = None  # the actors YAML for stance (None: the shipped list)
+    group_by: str | None = None  # outlet | date | folder: each article's group in the tables and the report
 
     def __post_init__(self):
         self.root, self.out, self.model = Path(self.root), Path(self.out), Path(self.model)
+        self.stance = Path(self.stance) if self.stance is not None else None
+        self.actors = Path(self.actors) if self.actors is not None else None
+        if self.actors is not None and self.stance is None:
+            raise ValueError("actors: needs a stance model (--stance)")
+        if self.group_by is not None and self.group_by not in GROUP_BY:
+            raise ValueError(f"group_by: must be one of {', '.join(GROUP_BY)}, got {self.group_by!r}")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError(f"min_confidence: must be between 0 and 1, got {self.min_confidence}")
         for name in ("max_bytes", "batch_sentences", "model_batch_size"):
@@ -82,6 +94,8 @@ class ScoreSummary:
     new_sentences: int = 0
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
+    actors: dict[str, dict[str, int]] | None = None  # stance runs: {actor: {stance: mentions}}
+    never_mentioned: list[str] = field(default_factory=list)  # stance runs: actors of the list no sentence names
 
     @property
     def articles_per_s(self) -> float:
@@ -239,8 +253,34 @@ def _dump(row: dict) -> bytes:
     return (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def score_folder(options: ScoreOptions, classifier=None,
-                 on_batch: Callable[[int], None] | None = None) -> ScoreSummary:
+def load_stance(options: ScoreOptions, stance=None):
+    """The run's StanceClassifier (None without --stance), on the framing model's backend."""
+    if stance is not None or options.stance is None:
+        return stance
+    from ..stance import StanceClassifier
+
+    return StanceClassifier.from_pretrained(options.stance, backend=options.backend, actors=options.actors,
+                                            batch_size=options.model_batch_size)
+
+
+def run_settings(options: ScoreOptions, clf, stance) -> dict:
+    """What the outputs depend on: a run resumed with other settings starts over (framing.scoring.journal)."""
+    backend = getattr(clf.backend, "name", options.backend)
+    settings = {"model": model_fingerprint(options.model, backend), "backend": backend,
+                "labels": clf.labels, "min_confidence": options.min_confidence, "text_field": options.text_field,
+                "max_bytes": options.max_bytes, "summary_only": options.summary_only}
+    if stance is not None:
+        settings["stance"] = model_fingerprint(options.stance, getattr(stance.backend, "name", options.backend))
+        listed = json.dumps([[a.name, a.type, *a.forms, *a.exclude, *a.ambiguous, *a.context]
+                             for a in stance.matcher.actors], ensure_ascii=False)
+        settings["actors"] = hashlib.blake2b(listed.encode("utf-8"), digest_size=8).hexdigest()
+    if options.group_by is not None:
+        settings["group_by"] = options.group_by
+    return settings
+
+
+def score_folder(options: ScoreOptions, classifier=None, on_batch: Callable[[int], None] | None = None,
+                 stance=None) -> ScoreSummary:
     """Score every article under `options.root` into `options.out`; safe to interrupt and run again.
 
     `on_batch(n)` is called after batch n is written and before it is committed (tests use it to crash there).
@@ -249,11 +289,9 @@ def score_folder(options: ScoreOptions, classifier=None,
         raise FileNotFoundError(f"{options.root}: not a folder")
     clf = classifier or FramingClassifier.from_pretrained(options.model, backend=options.backend,
                                                           batch_size=options.model_batch_size)
+    stance = load_stance(options, stance)
     labels = clf.labels
-    backend = getattr(clf.backend, "name", options.backend)
-    settings = {"model": model_fingerprint(options.model, backend), "backend": backend,
-                "labels": labels, "min_confidence": options.min_confidence, "text_field": options.text_field,
-                "max_bytes": options.max_bytes, "summary_only": options.summary_only}
+    settings = run_settings(options, clf, stance)
     summary = ScoreSummary()
     options.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -267,7 +305,7 @@ def score_folder(options: ScoreOptions, classifier=None,
         reader.start()
         try:
             for number, batch in enumerate(_batches(items, journal, options.batch_sentences, bar)):
-                _score_batch(batch, clf, labels, options, journal, summary, bar)
+                _score_batch(batch, clf, stance, labels, options, journal, summary, bar)
                 if on_batch is not None:
                     on_batch(number)
                 journal.commit()
@@ -284,19 +322,33 @@ def score_folder(options: ScoreOptions, classifier=None,
             raise RuntimeError(f"{len(unfinished)} file(s) not finished, e.g. {unfinished[0]}")
         summary.unchanged_files = summary.files - summary.scored_files
         totals = assemble(journal, options.out, labels, summary_only=options.summary_only, formats=options.formats)
+        write_actor_tables(options.out, totals, stance.matcher.actors if stance is not None else None)
         write_report(options.out, totals, model_name=clf.name, root=options.root, summary_only=options.summary_only,
-                     limit=options.report_limit)
+                     limit=options.report_limit, stance_name=stance.name if stance is not None else None,
+                     group_by=options.group_by)
     summary.seconds = time.perf_counter() - started
     summary.articles, summary.sentences = totals.articles, totals.sentences
     summary.errors, summary.error_reasons = sum(totals.errors.values()), dict(totals.errors)
-    summary.outputs = sorted(p for p in options.out.iterdir() if p.is_file() and not p.name.startswith("."))
+    summary.outputs = sorted(p for p in options.out.iterdir() if (p.is_file() or p.name == "report")
+                             and not p.name.startswith("."))
+    if stance is not None:
+        summary.actors = totals.actors
+        summary.never_mentioned = [a.name for a in stance.matcher.actors if a.name not in totals.actors]
     return summary
 
 
-def _score_batch(batch: list, clf, labels: list[str], options: ScoreOptions, journal: Journal,
-                 summary: ScoreSummary, bar) -> None:
-    texts = [span.text for item in batch if isinstance(item, _Scorable) for span in item.spans]
+def score_spans(clf, stance, spans: list[Span]):
+    """Framing probabilities of the sentences, and with a stance model their targets (None without)."""
+    texts = [span.text for span in spans]
     probs = clf.predict_proba(texts) if texts else None
+    targets = stance.targets(texts, [span.start for span in spans]) if stance is not None and texts else None
+    return probs, targets
+
+
+def _score_batch(batch: list, clf, stance, labels: list[str], options: ScoreOptions, journal: Journal,
+                 summary: ScoreSummary, bar) -> None:
+    probs, targets = score_spans(clf, stance, [span for item in batch if isinstance(item, _Scorable)
+                                               for span in item.spans])
     row = 0
     for item in batch:
         if isinstance(item, _FileStart):
@@ -305,10 +357,11 @@ def _score_batch(batch: list, clf, labels: list[str], options: ScoreOptions, jou
             summary.resumed_files += item.after > 0
         elif isinstance(item, _Scorable):
             article = item.article
-            agg = ArticleSummary(article, labels)
+            agg = ArticleSummary(article, labels, group_of(article, options.group_by), stance is not None)
             lines = []
             for index, span in enumerate(item.spans):
-                record = sentence_record(article.id, index, span, probs[row], labels, options.min_confidence)
+                record = sentence_record(article.id, index, span, probs[row], labels, options.min_confidence,
+                                         targets[row] if targets is not None else None)
                 row += 1
                 agg.add(record)
                 if not options.summary_only:

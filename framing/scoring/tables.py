@@ -101,7 +101,7 @@ def _schema(stream: str, labels: list[str]):
         return pa.schema([("article", pa.string()), ("sentence", pa.int64()), ("start", pa.int64()),
                           ("end", pa.int64()), ("text", pa.string()), ("label", pa.string()),
                           ("score", pa.float64()), ("top_label", pa.string()),
-                          *[(f"p_{x}", pa.float64()) for x in labels]])
+                          *[(f"p_{x}", pa.float64()) for x in labels], ("targets", pa.string())])
     if stream == "articles":
         return pa.schema([("article", pa.string()), ("file", pa.string()), ("line", pa.int64()),
                           ("item", pa.int64()), ("title", pa.string()), ("date", pa.string()),
@@ -111,19 +111,23 @@ def _schema(stream: str, labels: list[str]):
                           *[(f"count_{x}", pa.int64()) for x in all_labels],
                           *[(f"share_{x}", pa.float64()) for x in all_labels],
                           *[(f"top_{x}_{k}", t) for x in labels
-                            for k, t in (("sentence", pa.int64()), ("text", pa.string()), ("score", pa.float64()))]])
+                            for k, t in (("sentence", pa.int64()), ("text", pa.string()), ("score", pa.float64()))],
+                          ("group", pa.string()), ("actors", pa.string())])
     return pa.schema([("file", pa.string()), ("line", pa.int64()), ("item", pa.int64()), ("field", pa.string()),
                       ("reason", pa.string()), ("message", pa.string())])
 
 
 def flatten(stream: str, row: dict) -> dict:
-    """One JSON row as flat columns: probabilities, counts and top sentences spread out per label."""
+    """One JSON row as flat columns: probabilities, counts and top sentences spread out per label; a sentence's
+    stance targets and an article's actor counts as JSON text (empty without a stance model)."""
     if stream == "sentences":
-        flat = {k: v for k, v in row.items() if k != "probs"}
+        flat = {k: v for k, v in row.items() if k not in ("probs", "targets")}
         flat.update({f"p_{k}": v for k, v in row["probs"].items()})
+        flat["targets"] = json.dumps(row["targets"], ensure_ascii=False) if "targets" in row else None
         return flat
     if stream == "articles":
-        flat = {k: v for k, v in row.items() if k not in ("counts", "shares", "top_sentences")}
+        flat = {k: v for k, v in row.items() if k not in ("counts", "shares", "top_sentences", "actors")}
+        flat["actors"] = json.dumps(row["actors"], ensure_ascii=False) if "actors" in row else None
         flat.update({f"count_{k}": v for k, v in row["counts"].items()})
         flat.update({f"share_{k}": v for k, v in row["shares"].items()})
         for label, top in row["top_sentences"].items():
@@ -166,11 +170,18 @@ def unflatten(stream: str, row: dict, labels: list[str]) -> dict:
     """The inverse of `flatten`: a flat Parquet or CSV row back in the nested form of the JSONL tables."""
     all_labels = [*labels, UNCERTAIN]
     if stream == "sentences":
-        nested = {k: v for k, v in row.items() if not k.startswith("p_")}
+        nested = {k: v for k, v in row.items() if not k.startswith("p_") and k != "targets"}
         nested["probs"] = {x: row[f"p_{x}"] for x in labels}
+        if row.get("targets") is not None:
+            nested["targets"] = json.loads(row["targets"])
         return nested
     if stream == "articles":
-        nested = {k: v for k, v in row.items() if not k.startswith(("count_", "share_", "top_"))}
+        nested = {k: v for k, v in row.items() if not k.startswith(("count_", "share_", "top_"))
+                  and k not in ("actors", "group")}
+        if row.get("group") is not None:
+            nested["group"] = row["group"]
+        if row.get("actors") is not None:
+            nested["actors"] = json.loads(row["actors"])
         nested["counts"] = {x: row[f"count_{x}"] for x in all_labels}
         nested["shares"] = {x: row[f"share_{x}"] for x in all_labels}
         nested["top_sentences"] = {x: ({k: row[f"top_{x}_{k}"] for k in ("sentence", "text", "score")}

@@ -19,7 +19,7 @@ from .batcher import Overloaded, ShuttingDown
 from .engine import ClassificationService, RequestTimeout, TooManySentences
 from .limits import BodySizeLimitMiddleware
 from .metrics import MetricsMiddleware, ServiceMetrics
-from .routes import classify, health
+from .routes import classify, health, stance
 from .settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = ServiceMetrics()
     app.include_router(classify.router)
+    app.include_router(stance.router)
     app.include_router(health.router)
     _add_error_handlers(app)
     # added innermost first: the body cap runs before parsing, CORS headers reach every answer, and metrics see all

@@ -16,6 +16,9 @@ def register(subparsers) -> None:
                                           "name in capitals with _ for - (FRAMING_MODEL, FRAMING_API_KEY, "
                                           "FRAMING_MAX_BATCH, ...). Options on the command line win.")
     p.add_argument("--model", help="model folder (default $FRAMING_MODEL, else models/default)")
+    p.add_argument("--stance-model", help="stance model folder for /v1/stance (default: models/stance beside the "
+                                          "model when it exists; without one, /v1/stance answers 404)")
+    p.add_argument("--actors", help="actors YAML for /v1/stance (default: the shipped list)")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 8000)")
     p.add_argument("--backend", choices=BACKENDS, help="inference backend (default torch)")

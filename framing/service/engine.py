@@ -30,12 +30,15 @@ class RequestTimeout(RuntimeError):
 
 class ClassificationService:
     def __init__(self, settings: ServiceSettings, metrics: ServiceMetrics, classifier: FramingClassifier,
-                 batcher: MicroBatcher, info: ModelInfo):
+                 batcher: MicroBatcher, info: ModelInfo, stance=None, stance_info: ModelInfo | None = None):
         self.settings = settings
         self.metrics = metrics
         self.classifier = classifier
         self.batcher = batcher
         self.info = info
+        self.stance = stance  # framing.stance.StanceClassifier, or None: /v1/stance answers 404
+        self.stance_info = stance_info
+        self._stance_lock = asyncio.Lock()  # one stance model call at a time, beside the framing batcher
 
     @classmethod
     async def start(cls, settings: ServiceSettings, metrics: ServiceMetrics) -> "ClassificationService":
@@ -53,7 +56,16 @@ class ClassificationService:
         metrics.queue.set_function(lambda: batcher.pending)
         log.info("model %s %s ready: labels %s, micro-batching %s (max %d sentences, %.1f ms)", info.name, info.version,
                  ", ".join(info.labels), "on" if settings.batching else "off", settings.max_batch, settings.max_wait_ms)
-        return cls(settings, metrics, classifier, batcher, info)
+        stance, stance_info = await _load_stance(settings)
+        return cls(settings, metrics, classifier, batcher, info, stance, stance_info)
+
+    async def targets(self, result: DocumentResult, actors: list[str] | None) -> list[list]:
+        """Each sentence's targets (framing.stance.Target), on the text the framing model saw."""
+        cap = self.settings.max_chars
+        texts = [s.text[:cap] for s in result.sentences]
+        starts = [s.start for s in result.sentences]
+        async with self._stance_lock:
+            return await asyncio.to_thread(self.stance.targets, texts, starts, actors)
 
     @property
     def ready(self) -> bool:
@@ -87,3 +99,28 @@ class ClassificationService:
             results.append(build_result(p, probs[offset:offset + len(p.texts)], self.info.labels, s.max_chars))
             offset += len(p.texts)
         return results
+
+
+def stance_path(settings: ServiceSettings):
+    """The stance model to serve: the setting, else models/stance beside the framing model if it exists."""
+    from ..paths import default_stance_path
+
+    if settings.stance_model is not None:
+        return settings.stance_model
+    candidate = default_stance_path(settings.model)
+    return candidate if (candidate / "config.json").is_file() else None
+
+
+async def _load_stance(settings: ServiceSettings):
+    path = stance_path(settings)
+    if path is None:
+        log.info("no stance model: /v1/stance is off")
+        return None, None
+    from ..stance import StanceClassifier
+
+    stance = await asyncio.to_thread(StanceClassifier.from_pretrained, path, backend=settings.backend,
+                                     actors=settings.actors, batch_size=settings.max_batch)
+    info = ModelInfo(name=stance.name, labels=stance.classifier.labels,
+                     version=(await asyncio.to_thread(model_fingerprint, path, settings.backend))[:12])
+    log.info("stance model %s %s ready (%d actors)", info.name, info.version, len(stance.matcher.actors))
+    return stance, info

@@ -96,3 +96,40 @@ class LabelsResponse(BaseModel):
 
 class Status(BaseModel):
     status: str
+
+
+class StanceRequest(ClassifyRequest):
+    """A document as for /v1/classify, and optionally the canonical names of the actors to report."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"text": "Moscow accused Washington of blocking the aid convoy. The UN called for calm."},
+        {"sentences": ["Hamas and Israel traded accusations over the strike."], "actors": ["Israel"]},
+    ]})
+
+    actors: list[str] | None = Field(default=None, min_length=1,
+                                     description="canonical actor names to keep (default: every actor of the list)")
+
+
+class TargetResult(BaseModel):
+    actor: str = Field(description="the canonical actor name")
+    type: str = Field(description="state, organisation, armed_group or person")
+    mention: str = Field(description="the actor's first mention in the sentence, as written")
+    start: int = Field(description="character offset of the mention in the submitted text")
+    end: int
+    stance: str = Field(description="negative, neutral or positive: the sentence's stance toward the actor")
+    score: float = Field(description="probability of `stance`")
+    probs: dict[str, float]
+
+
+class StanceSentence(SentenceResult):
+    targets: list[TargetResult]
+
+
+class StanceResponse(BaseModel):
+    model: ModelInfo
+    stance_model: ModelInfo
+    sentences: list[StanceSentence]
+    summary: Summary
+    actors: dict[str, dict[str, int]] = Field(description="per actor: how many sentences are negative, neutral, "
+                                                          "positive toward it")
+    warnings: list[str] = Field(default_factory=list)

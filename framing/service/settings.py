@@ -18,6 +18,10 @@ class ServiceSettings:
 
     model: Path = field(default_factory=default_model_path)
     backend: str = "torch"
+    # /v1/stance: a stance model folder (None: models/stance beside the model when it exists, else no stance) and
+    # the actors YAML (None: the shipped list)
+    stance_model: Path | None = None
+    actors: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     # micro-batching: sentences from concurrent requests share one model call of at most max_batch sentences,
@@ -36,6 +40,9 @@ class ServiceSettings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "model", Path(self.model))
+        for name in ("stance_model", "actors"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, Path(getattr(self, name)))
         object.__setattr__(self, "cors_origins", tuple(self.cors_origins))
         if self.backend not in BACKENDS:
             raise ValueError(f"backend: must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
@@ -87,7 +94,7 @@ def _parse(name: str, raw: str, kind) -> object:
             return int(raw)
         if kind is float:
             return float(raw)
-        if kind is Path:
+        if kind is Path or kind == (Path | None):
             return Path(raw)
         if typing.get_origin(kind) is tuple:
             return tuple(part.strip() for part in raw.split(",") if part.strip())
