@@ -46,33 +46,28 @@ def tiny_encoder(tmp_path_factory, tiny_corpus) -> Path:
     return folder
 
 
+def _with_labels(encoder: Path, folder: Path, labels: list[str]) -> Path:
+    """The tiny encoder with a classification head for `labels`, saved as a trained model folder would be."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    model = AutoModelForSequenceClassification.from_pretrained(
+        encoder, num_labels=len(labels), id2label=dict(enumerate(labels)),
+        label2id={x: i for i, x in enumerate(labels)}, ignore_mismatched_sizes=True)
+    model.save_pretrained(folder)
+    AutoTokenizer.from_pretrained(encoder).save_pretrained(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory, tiny_encoder) -> Path:
     """The tiny encoder with the four framing labels attached, as a trained model folder would have them."""
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    folder = tmp_path_factory.mktemp("tiny-model")
-    model = AutoModelForSequenceClassification.from_pretrained(
-        tiny_encoder, num_labels=4, id2label=dict(enumerate(LABELS)), label2id={x: i for i, x in enumerate(LABELS)},
-        ignore_mismatched_sizes=True)
-    model.save_pretrained(folder)
-    AutoTokenizer.from_pretrained(tiny_encoder).save_pretrained(folder)
-    return folder
+    return _with_labels(tiny_encoder, tmp_path_factory.mktemp("tiny-model"), LABELS)
 
 
 @pytest.fixture(scope="session")
 def tiny_stance_model(tmp_path_factory, tiny_encoder) -> Path:
     """The tiny encoder with the three stance labels, as `train.py --config configs/stance.yaml` would save it."""
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    stances = ["negative", "neutral", "positive"]
-    folder = tmp_path_factory.mktemp("tiny-stance")
-    model = AutoModelForSequenceClassification.from_pretrained(
-        tiny_encoder, num_labels=3, id2label=dict(enumerate(stances)), label2id={x: i for i, x in enumerate(stances)},
-        ignore_mismatched_sizes=True)
-    model.save_pretrained(folder)
-    AutoTokenizer.from_pretrained(tiny_encoder).save_pretrained(folder)
-    return folder
+    return _with_labels(tiny_encoder, tmp_path_factory.mktemp("tiny-stance"), ["negative", "neutral", "positive"])
 
 
 @pytest.fixture

@@ -69,3 +69,30 @@ def test_distilling_into_the_packaged_minilm(tmp_path, tiny_model):
     assert metrics["dev"]["n"] == 80
     classify = pipeline("text-classification", model=str(tmp_path / "student"))
     assert classify("Aid convoys reached the besieged town.")[0]["label"] in cfg.labels
+
+
+def test_stance_recipe_on_the_packaged_minilm_scores_articles(tmp_path, tiny_model):
+    """configs/stance.yaml on slices of NewsMTSC and the conflict pairs: it learns (above the majority baseline),
+    the folder runs in `transformers.pipeline` on {"text", "text_pair"}, and `framing score --stance` uses it."""
+    from transformers import pipeline
+
+    from framing.cli import main
+
+    news, conflict = ROOT / "data" / "stance" / "newsmtsc", ROOT / "data" / "stance" / "conflict"
+    cfg = load_config(ROOT / "configs" / "stance.yaml", {
+        "train_file": [str(slice_file(news / "train.jsonl", tmp_path / "train.jsonl", 600)),
+                       str(slice_file(conflict / "train.jsonl", tmp_path / "c-train.jsonl", 200))],
+        "dev_file": [str(slice_file(news / "dev-rw.jsonl", tmp_path / "dev.jsonl", 150)), str(conflict / "dev.jsonl")],
+        "test_file": str(slice_file(news / "test-rw.jsonl", tmp_path / "test.jsonl", 200)),
+        "epochs": 2, "output_dir": str(tmp_path / "stance"), "progress": False})
+    metrics = train(cfg)
+    assert metrics["pairs"] and metrics["dev"]["macro_f1"] > metrics["dev"]["majority_baseline_macro_f1"] + 0.2
+    pipe = pipeline("text-classification", model=str(tmp_path / "stance"), top_k=None, device="cpu")
+    scores = pipe({"text": "Moscow accused Washington of sabotaging the talks.", "text_pair": "Washington"})
+    assert {s["label"] for s in scores} == {"negative", "neutral", "positive"}
+    articles = ROOT / "data" / "articles"
+    out = tmp_path / "out"
+    assert main(["score", str(articles), "--glob", "*.txt", "--model", str(tiny_model), "--stance",
+                 str(tmp_path / "stance"), "--out", str(out)]) == 0
+    rows = [json.loads(line) for line in (out / "sentences.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert any(r["targets"] for r in rows) and (out / "actors_by_group.csv").is_file()

@@ -110,3 +110,33 @@ def test_text_pair_training_round_trip(tmp_path, tiny_encoder):
 
 def test_matcher_shared_by_stance_is_the_shipped_list(stance):
     assert {a.name for a in stance.matcher.actors} == {a.name for a in ActorMatcher(load_actors()).actors}
+
+
+def test_stance_runs_on_the_onnx_backends(tmp_path, tiny_stance_model):
+    import shutil
+
+    from framing.onnx import INT8_FILE, ONNX_FILE, export_onnx
+    from framing.onnx.quantize import quantize_onnx
+
+    folder = shutil.copytree(tiny_stance_model, tmp_path / "stance")
+    export_onnx(folder)
+    quantize_onnx(folder / ONNX_FILE, folder / INT8_FILE)
+    sentences = ["moscow accused washington of blocking aid .", "the un praised the convoy ."]
+    runs = {b: StanceClassifier.from_pretrained(folder, backend=b).predict(sentences)
+            for b in ("torch", "onnx", "onnx-int8")}
+    assert type(StanceClassifier.from_pretrained(folder, backend="onnx").backend).__name__ == "OnnxBackend"
+    for backend in ("onnx", "onnx-int8"):
+        for ours, ref in zip(runs[backend], runs["torch"]):
+            assert [t.actor for t in ours] == [t.actor for t in ref]
+            tol = 1e-4 if backend == "onnx" else 0.05
+            assert all(abs(a.probs[k] - b.probs[k]) < tol for a, b in zip(ours, ref) for k in a.probs)
+
+
+def test_cli_predict_prints_targets(tiny_model, tiny_stance_model, capsys):
+    from framing.cli import main
+
+    assert main(["predict", ARTICLE, "--model", str(tiny_model), "--stance", str(tiny_stance_model), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [t["actor"] for t in rows[0]["targets"]] == ["Russia", "United States"] and rows[2]["targets"] == []
+    assert main(["predict", ARTICLE, "--model", str(tiny_model), "--stance", str(tiny_stance_model)]) == 0
+    assert "United States (Washington):" in capsys.readouterr().out

@@ -102,12 +102,10 @@ class ClassificationService:
 
 
 def stance_path(settings: ServiceSettings):
-    """The stance model to serve: the setting, else models/stance beside the framing model if it exists."""
-    from ..paths import default_stance_path
-
+    """The stance model to serve: the setting, else a `stance` folder beside the framing model if it holds one."""
     if settings.stance_model is not None:
         return settings.stance_model
-    candidate = default_stance_path(settings.model)
+    candidate = settings.model.parent / "stance"
     return candidate if (candidate / "config.json").is_file() else None
 
 

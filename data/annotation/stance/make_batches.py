@@ -38,15 +38,11 @@ def newsmtsc_sentences() -> set[str]:
     return {norm(json.loads(line)["sentence"]) for f in NEWSMTSC.glob("*/*.jsonl") for line in f.open(encoding="utf-8")}
 
 
-def main() -> None:
-    rows = [json.loads(line) for line in (ROOT / "data" / "realnews" / "test.jsonl").open(encoding="utf-8")]
-    by_article = defaultdict(list)
-    for r in rows:
-        by_article[r["article"]].append(r)
+def article_order(rows: list[dict], rng: random.Random) -> list[str]:
+    """Articles in a seeded order, one outlet at a time in turn (outlets sorted, each outlet's articles shuffled)."""
     outlets = defaultdict(list)
-    for article, sentences in sorted(by_article.items()):
-        outlets[sentences[0]["outlet"]].append(article)
-    rng = random.Random(SEED)
+    for article in sorted({r["article"] for r in rows}):
+        outlets[next(r["outlet"] for r in rows if r["article"] == article)].append(article)
     for articles in outlets.values():
         rng.shuffle(articles)
     order = []
@@ -54,6 +50,15 @@ def main() -> None:
         for outlet in sorted(outlets):
             if outlets[outlet]:
                 order.append(outlets[outlet].pop())
+    return order
+
+
+def main() -> None:
+    rows = [json.loads(line) for line in (ROOT / "data" / "realnews" / "test.jsonl").open(encoding="utf-8")]
+    by_article = defaultdict(list)
+    for r in rows:
+        by_article[r["article"]].append(r)
+    order = article_order(rows, random.Random(SEED))
     matcher, skip = ActorMatcher(load_actors()), newsmtsc_sentences()
     items = []
     for article in order:

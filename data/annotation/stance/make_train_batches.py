@@ -16,7 +16,7 @@ import random
 import sys
 from collections import defaultdict
 
-from make_batches import HERE, ROOT, newsmtsc_sentences, norm
+from make_batches import HERE, ROOT, article_order, newsmtsc_sentences, norm
 
 sys.path.insert(0, str(ROOT))
 from framing.actors import ActorMatcher, first_mentions, load_actors  # noqa: E402
@@ -33,20 +33,6 @@ def held_out() -> set[str]:
     texts = {norm(r["text"]) for f in ("data/realnews/dev.jsonl", "data/realnews/test.jsonl",
                                        "data/framing/dev.jsonl", "data/framing/test.jsonl") for r in read(f)}
     return texts | newsmtsc_sentences()
-
-
-def article_order(rows: list[dict], rng: random.Random) -> list[str]:
-    outlets = defaultdict(list)
-    for article in sorted({r["article"] for r in rows}):
-        outlets[next(r["outlet"] for r in rows if r["article"] == article)].append(article)
-    for articles in outlets.values():
-        rng.shuffle(articles)
-    order = []
-    while any(outlets.values()):
-        for outlet in sorted(outlets):
-            if outlets[outlet]:
-                order.append(outlets[outlet].pop())
-    return order
 
 
 def pairs(row: dict, matcher: ActorMatcher, source: dict) -> list[dict]:
