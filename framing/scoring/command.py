@@ -95,10 +95,16 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def _stance_line(actors: dict[str, dict[str, int]]) -> str:
-    mentions = sum(sum(c.values()) for c in actors.values())
-    accused = sorted(((c["negative"], a) for a, c in actors.items() if c["negative"]), key=lambda x: (-x[0], x[1]))[:5]
-    top = ", ".join(f"{a} {n}" for n, a in accused) or "none"
-    return f"stance: {mentions} mentions of {len(actors)} actors; most often negative: {top}"
+    """Mentions by stance, and the actors most often targeted negatively and positively."""
+    by_stance = {k: sum(c.get(k, 0) for c in actors.values()) for k in ("negative", "neutral", "positive")}
+    counts = ", ".join(f"{n} {k}" for k, n in by_stance.items())
+
+    def top(stance: str) -> str:
+        ranked = sorted(((c.get(stance, 0), a) for a, c in actors.items() if c.get(stance)), key=lambda x: (-x[0], x[1]))
+        return ", ".join(f"{a} {n}" for n, a in ranked[:5]) or "none"
+
+    return (f"stance: {sum(by_stance.values())} mentions of {len(actors)} actors ({counts}); "
+            f"most often negative: {top('negative')}; most often positive: {top('positive')}")
 
 
 def _stance_model(args: argparse.Namespace) -> Path | None:

@@ -262,6 +262,9 @@ def _finish(options: ScoreOptions, labels: list[str], summary: ScoreSummary, sta
     summary.seconds = time.perf_counter() - started
     summary.articles, summary.sentences = totals.articles, totals.sentences
     summary.errors, summary.error_reasons = sum(totals.errors.values()), dict(totals.errors)
+    if actors is not None:
+        summary.actors = totals.actors
+        summary.never_mentioned = [a.name for a in actors if a.name not in totals.actors]
     summary.outputs = sorted(p for p in out.iterdir() if not p.name.startswith(".") and (p.name == "report" or
                              (p.is_file() or p.name in ("sentences", "articles"))))
     return summary

@@ -1,6 +1,6 @@
 """framing score --engine ray on a local Ray (2 CPUs), one run shared by the tests (a Ray run costs seconds of
-start-up): it gives the local engine's results although one worker is killed mid-batch, and the killed batch is
-neither lost nor repeated."""
+start-up): it gives the local engine's results, stance targets and actor tables included, although one worker is
+killed mid-batch, and the killed batch is neither lost nor repeated."""
 from __future__ import annotations
 
 import json
@@ -20,7 +20,7 @@ KEY = lambda r: (r["article"], r["sentence"])  # noqa: E731
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory, tiny_model):
+def runs(tmp_path_factory, tiny_model, tiny_stance_model):
     """The same folder scored locally and on Ray, where the first worker to find the marker dies mid-batch."""
     base = tmp_path_factory.mktemp("ray")
     root = base / "corpus"
@@ -32,6 +32,9 @@ def runs(tmp_path_factory, tiny_model):
            "reported shortages of insulin.</p></article></body></html>")
     _write(root / "feeds" / "records.jsonl", json.dumps({"text": "Troops advanced. Residents fled."}) +
            "\n{broken\n" + json.dumps({"body": "no text"}) + "\n" + json.dumps({"text": "The court sat."}) + "\n")
+    _write(root / "wire" / "actors.jsonl", "".join(json.dumps(r) + "\n" for r in [
+        {"outlet": "TASS", "text": "Moscow blames Washington for the blockade. The Kremlin said Russian forces acted."},
+        {"outlet": "Reuters", "text": "The UN appealed for a ceasefire. Hamas and Israel traded accusations."}]))
     _write(root / "bad" / "binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
     marker = base / "kill-one-worker"
     marker.write_text("armed", encoding="utf-8")
@@ -39,8 +42,9 @@ def runs(tmp_path_factory, tiny_model):
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         local, remote = base / "local", base / "ray"
-        score_folder(_options(root, local, tiny_model))
-        summary = score_with_ray(_options(root, remote, tiny_model),
+        stance = dict(stance=tiny_stance_model, group_by="outlet")
+        score_folder(_options(root, local, tiny_model, **stance))
+        summary = score_with_ray(_options(root, remote, tiny_model, **stance),
                                  RayOptions(workers=2, files_per_batch=2, cpus_per_worker=1))
     finally:
         ray.shutdown()
@@ -78,3 +82,14 @@ def test_unreadable_files_are_errors_as_in_local_mode_and_the_report_is_written(
     assert summary.errors == 3
     page = (remote / "report.html").read_text(encoding="utf-8")
     assert "Framing report" in page and "Skipped (3)" in page
+
+
+def test_ray_gives_the_local_engines_stance_targets_and_actor_tables(runs):
+    local, remote, summary, _ = runs
+    targets = lambda r: [(t["actor"], t["mention"], t["start"], t["stance"]) for t in r.get("targets") or []]  # noqa: E731
+    expected = {KEY(r): targets(r) for r in _rows(local / "sentences.jsonl")}
+    got = {KEY(r): targets(r) for r in ParquetRows(remote, LABELS).sentences()}
+    assert got == expected and sum(len(t) for t in got.values()) >= 6
+    for table in ("actors_by_article.csv", "actors_by_group.csv", "groups.csv"):
+        assert (remote / table).read_text(encoding="utf-8") == (local / table).read_text(encoding="utf-8")
+    assert {"Russia", "United States", "Israel"} <= set(summary.actors)

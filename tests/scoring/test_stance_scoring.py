@@ -92,7 +92,7 @@ def test_cli_stance_with_an_actors_file_names_actors_never_mentioned(feeds, tmp_
     code = main(["score", str(feeds), "--model", str(tiny_model), "--stance", str(tiny_stance_model),
                  "--actors", str(actors), "--out", str(out)])
     printed = capsys.readouterr().out
-    assert code == 0 and "stance: 2 mentions of 1 actors" in printed
+    assert code == 0 and "stance: 2 mentions of 1 actors (" in printed
     assert "never mentioned (1 of the list): Atlantis" in printed
     assert {t["actor"] for s in _rows(out / "sentences.jsonl") for t in s.get("targets", [])} == {"Russia"}
 
@@ -116,3 +116,15 @@ def test_a_folder_scored_without_stance_is_not_mixed_with_stance_results(feeds, 
     score_folder(_options(feeds, out, tiny_model), classifier=clf)
     with pytest.raises(JournalError, match=r"other settings \(actors: None -> '[0-9a-f]{16}', stance: None"):
         score_folder(_options(feeds, out, tiny_model, stance=tiny_stance_model), classifier=clf, stance=stance)
+
+
+def test_the_stance_line_counts_mentions_by_stance_and_ranks_actors():
+    from framing.scoring.command import _stance_line
+
+    line = _stance_line({"Russia": {"negative": 1, "neutral": 2, "positive": 3},
+                         "Iran": {"negative": 4, "neutral": 0, "positive": 0},
+                         "Hamas": {"negative": 1, "neutral": 0, "positive": 0}})
+    assert line == ("stance: 11 mentions of 3 actors (6 negative, 2 neutral, 3 positive); "
+                    "most often negative: Iran 4, Hamas 1, Russia 1; most often positive: Russia 3")
+    assert _stance_line({"UN": {"negative": 0, "neutral": 2, "positive": 0}}).endswith(
+        "most often negative: none; most often positive: none")
