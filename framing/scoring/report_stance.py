@@ -65,7 +65,7 @@ def stance_section(folder: Path, rows, totals: CorpusTotals, index: PageIndex, s
             if not c:
                 tds.append("<td></td>")
                 continue
-            label = f"{c['negative']}/{c['neutral']}/{c['positive']}"
+            label = "/".join(compact(c[k]) for k in STANCES)
             tip = f"{source} on {actor}: negative {c['negative']}, neutral {c['neutral']}, positive {c['positive']}"
             inner = label
             if (i, j) in cells:
@@ -81,6 +81,15 @@ def stance_section(folder: Path, rows, totals: CorpusTotals, index: PageIndex, s
             f"as negative/neutral/positive; red cells are mostly negative, green mostly positive. Click a cell for "
             f"its sentences.{more}</p><div style=\"overflow-x:auto\"><table class=\"matrix\"><tr><th></th>{head}</tr>"
             f'{"".join(body)}</table></div><div class="legend">{stance_legend()}</div></div>')
+
+
+def compact(n: int) -> str:
+    """A count in at most four characters, for the matrix: 950, 9.5k, 41k, 1.2M."""
+    if n < 1000:
+        return str(n)
+    div, unit = (1_000_000, "M") if n >= 999_500 else (1000, "k")
+    v = n / div
+    return f"{v:.1f}{unit}" if v < 9.95 else f"{v:.0f}{unit}"
 
 
 def _cell_page(source: str, actor: str, counts: dict, cell: dict[str, list], index: PageIndex, style: str) -> str:

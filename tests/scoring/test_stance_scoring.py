@@ -128,3 +128,10 @@ def test_the_stance_line_counts_mentions_by_stance_and_ranks_actors():
                     "most often negative: Iran 4, Hamas 1, Russia 1; most often positive: Russia 3")
     assert _stance_line({"UN": {"negative": 0, "neutral": 2, "positive": 0}}).endswith(
         "most often negative: none; most often positive: none")
+
+
+def test_matrix_counts_are_compact():
+    from framing.scoring.report_stance import compact
+
+    assert [compact(n) for n in (0, 999, 1000, 9949, 9950, 41533, 999_499, 999_500, 12_345_678)] == \
+        ["0", "999", "1.0k", "9.9k", "10k", "42k", "999k", "1.0M", "12M"]
