@@ -40,3 +40,13 @@ def default_stance_path(framing_model: Path | None = None) -> Path:
     if framing_model is not None and (Path(framing_model).parent / "stance" / "config.json").is_file():
         return Path(framing_model).parent / "stance"
     return models_home() / "stance"
+
+
+def stance_flag_path(stance: str | None, actors: str | None, framing_model: Path | None) -> Path | None:
+    """The stance model a command's `--stance [MODEL]` names (`""`: the default one); None without the flag.
+    `--actors` without `--stance` is a ValueError."""
+    if stance is None:
+        if actors is not None:
+            raise ValueError("--actors: only with --stance")
+        return None
+    return Path(stance) if stance else default_stance_path(framing_model)

@@ -45,14 +45,10 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def _stance(args: argparse.Namespace, model):
-    if args.stance is None:
-        if args.actors:
-            raise ValueError("--actors: only with --stance")
-        return None
     from pathlib import Path
 
-    from ..paths import default_stance_path
+    from ..paths import stance_flag_path
     from ..stance import StanceClassifier
 
-    folder = Path(args.stance) if args.stance else default_stance_path(Path(model))
-    return StanceClassifier.from_pretrained(folder, backend=args.backend, actors=args.actors)
+    folder = stance_flag_path(args.stance, args.actors or None, Path(model))
+    return StanceClassifier.from_pretrained(folder, backend=args.backend, actors=args.actors) if folder else None

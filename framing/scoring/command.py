@@ -109,13 +109,9 @@ def _stance_line(actors: dict[str, dict[str, int]]) -> str:
 
 def _stance_model(args: argparse.Namespace) -> Path | None:
     """--stance MODEL, or --stance alone for the default stance model; None without the flag."""
-    if args.stance is None:
-        if args.actors is not None:
-            raise ValueError("--actors: only with --stance")
-        return None
-    from ..paths import default_stance_path
+    from ..paths import stance_flag_path
 
-    return Path(args.stance) if args.stance else default_stance_path(args.model)
+    return stance_flag_path(args.stance, args.actors, args.model)
 
 
 def _score_with_ray(args: argparse.Namespace, options):
